@@ -1,0 +1,170 @@
+"""The one access policy: who may see and do what. Every read path asks this module.
+
+Rules (docs/architecture.md, "Access"):
+- Organisation scope: a user sees objects of the organisations where they hold a position and
+  of those organisations' internal departments; a leader sees the whole subtree of the
+  organisation they lead. Nobody sees another branch.
+- Clearance: a user sees an object only if their clearance is at least its secrecy.
+- Need-to-know: a classified object is visible only to its participants (the registering clerk,
+  the directing leader, assignees: declared by the model) and to holders of a live grant.
+- What a user may not see answers 404, never 403 (``get_visible_or_404``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from vanthu.core.enums import OrgKind, Role, Secrecy
+
+if TYPE_CHECKING:
+    from vanthu.orgs.models import Organization, User
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class AccessSpec:
+    """How the policy reads a protected model: declared as ``access = AccessSpec(...)``."""
+
+    org_field: str = "organization"
+    secrecy_field: str | None = "secrecy"
+    # Lookups from the model to users with a reason to see it (need-to-know participants).
+    participants: tuple[str, ...] = ()
+
+
+def _spec(model: type[models.Model]) -> AccessSpec:
+    spec = getattr(model, "access", None)
+    if not isinstance(spec, AccessSpec):
+        raise TypeError(f"{model.__name__} declares no AccessSpec")
+    return spec
+
+
+def _current_positions(user: User) -> list[tuple[Organization, str]]:
+    cache = getattr(user, "_vanthu_positions", None)
+    if cache is None:
+        today = timezone.localdate()
+        cache = [
+            (p.organization, p.role)
+            for p in user.positions.select_related("organization")
+            if p.is_current(today)
+        ]
+        user._vanthu_positions = cache  # type: ignore[attr-defined]
+    return cache
+
+
+def organization_scope(user: User, prefix: str = "") -> Q:
+    """Q over organisations (or over a relation named ``prefix``) whose objects ``user`` sees."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    rel = f"{prefix}__" if prefix else ""
+    q = Q(pk__in=[])
+    for org, role in _current_positions(user):
+        if role == Role.LEADER:
+            q |= org.subtree_q(prefix)
+        else:
+            q |= Q(**{f"{rel}pk": org.pk})
+            q |= org.subtree_q(prefix) & Q(**{f"{rel}kind": OrgKind.DEPARTMENT})
+    return q
+
+
+def visible(user: User, qs: QuerySet[M]) -> QuerySet[M]:
+    """The objects of ``qs`` that ``user`` may see. The access rules are part of the query."""
+    spec = _spec(qs.model)
+    q = organization_scope(user, spec.org_field)
+    if spec.secrecy_field:
+        levels = Secrecy.at_most(user.clearance) if user.is_authenticated else ["none"]
+        q &= Q(**{f"{spec.secrecy_field}__in": levels})
+        q &= Q(**{spec.secrecy_field: Secrecy.NONE}) | _need_to_know(user, qs.model, spec)
+    return qs.filter(q)
+
+
+def _need_to_know(user: User, model: type[models.Model], spec: AccessSpec) -> Q:
+    from vanthu.access.models import Grant
+
+    q = Q(pk__in=[])
+    for lookup in spec.participants:
+        q |= Q(**{lookup: user.pk})
+    now = timezone.now()
+    live = Grant.objects.filter(
+        grantee=user.pk,
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=OuterRef("pk"),
+        revoked_at__isnull=True,
+    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    return q | Q(Exists(live))
+
+
+def get_visible_or_404(user: User, qs: QuerySet[M], **lookup: Any) -> M:
+    """One object the user may see; missing and forbidden are the same 404."""
+    try:
+        return visible(user, qs).distinct().get(**lookup)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
+def can_view(user: User, obj: models.Model) -> bool:
+    model = type(obj)
+    return visible(user, model._default_manager.filter(pk=obj.pk)).exists()
+
+
+# --- administration ------------------------------------------------------------------------
+
+
+def administered_organizations(user: User) -> Q:
+    """Q over the organisations ``user`` administers: the subtree of each admin position."""
+    if user.is_superuser:
+        return Q()
+    q = Q(pk__in=[])
+    for org, role in _current_positions(user):
+        if role == Role.ADMIN:
+            q |= org.subtree_q()
+    return q
+
+
+def can_administer(user: User, organization: Organization | None) -> bool:
+    """May ``user`` manage ``organization`` (None: create a root organisation)?"""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if organization is None:
+        return False
+    return any(
+        role == Role.ADMIN and organization.is_within(org) for org, role in _current_positions(user)
+    )
+
+
+def is_admin(user: User) -> bool:
+    return user.is_superuser or any(r == Role.ADMIN for _, r in _current_positions(user))
+
+
+def can(user: User, action: str, obj: Any) -> bool:
+    """The single question every interface asks before acting."""
+    from vanthu.orgs.models import Organization
+    from vanthu.orgs.models import User as UserModel
+
+    if action == "view":
+        return can_view(user, obj)
+    if action == "administer" and isinstance(obj, Organization):
+        return can_administer(user, obj)
+    if action == "administer" and isinstance(obj, UserModel):
+        return can_administer(user, obj.organization)
+    raise ValueError(f"unknown action {action!r} for {type(obj).__name__}")
+
+
+def forget(user: User) -> None:
+    """Drop the per-request cache of positions (after positions change)."""
+    if hasattr(user, "_vanthu_positions"):
+        del user._vanthu_positions
+
+
+def raise_404() -> None:
+    raise Http404

@@ -1,0 +1,72 @@
+"""Runtime configuration read from the environment (docs/configuration.md lists every variable).
+
+Kept apart from ``settings.py`` so that the CLI and Celery can read the same values without
+importing Django settings first.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+SECURITY_ZONES = ("isolated", "connected")
+
+
+def data_dir() -> Path:
+    path = Path(os.environ.get("VANTHU_DATA_DIR", "./data")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _kept_secret(name: str, nbytes: int) -> str:
+    """A secret generated once and kept in the data folder (embedded mode default)."""
+    path = data_dir() / name
+    if path.exists():
+        return path.read_text().strip()
+    value = secrets.token_urlsafe(nbytes)
+    # O_EXCL: two processes starting at once must agree on one value.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value)
+    return value
+
+
+def secret_key() -> str:
+    return os.environ.get("VANTHU_SECRET_KEY") or _kept_secret("secret_key", 50)
+
+
+def security_zone() -> str:
+    zone = os.environ.get("VANTHU_SECURITY_ZONE", "connected").strip().lower()
+    if zone not in SECURITY_ZONES:
+        raise SystemExit(
+            f"VANTHU_SECURITY_ZONE must be one of {', '.join(SECURITY_ZONES)}, not {zone!r}"
+        )
+    return zone
+
+
+def broker_url() -> str:
+    """The Celery broker: a folder in the data dir unless a server is configured."""
+    url = os.environ.get("VANTHU_BROKER_URL", "")
+    if url:
+        return url
+    return "filesystem://"
+
+
+def broker_transport_options() -> dict[str, object]:
+    if broker_url() != "filesystem://":
+        return {}
+    queue = data_dir() / "queue"
+    for sub in ("in", "processed"):
+        (queue / sub).mkdir(parents=True, exist_ok=True)
+    # The filesystem transport delivers through one shared folder: every producer writes into
+    # it and every consumer reads from it, so "in" and "out" are the same folder.
+    return {
+        "data_folder_in": str(queue / "in"),
+        "data_folder_out": str(queue / "in"),
+        "processed_folder": str(queue / "processed"),
+        "store_processed": False,
+    }

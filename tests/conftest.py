@@ -1,0 +1,77 @@
+"""Shared fixtures and the two-database test plan.
+
+The suite runs twice: on SQLite (everything) and on PostgreSQL (only tests that touch the
+database and are not marked ``once``). ``VANTHU_TEST_POSTGRES=1`` / ``VANTHU_TEST_REDIS=1`` turn
+a missing PostgreSQL or Redis from a skip into a failure (CI sets both).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.factories import OrganizationFactory, UserFactory
+
+
+def _answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    backend = os.environ.get("VANTHU_TEST_BACKEND", "sqlite")
+    if backend == "postgres":
+        keep, drop = [], []
+        for item in items:
+            uses_db = "django_db_setup" in getattr(item, "fixturenames", ())
+            (keep if uses_db and not item.get_closest_marker("once") else drop).append(item)
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+            items[:] = keep
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("redis") and not _answers("127.0.0.1", 6379):
+        if os.environ.get("VANTHU_TEST_REDIS") == "1":
+            pytest.fail("Redis is required (VANTHU_TEST_REDIS=1) but 127.0.0.1:6379 is down")
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"vanthu test backend: {os.environ.get('VANTHU_TEST_BACKEND', 'sqlite')}"
+
+
+@pytest.fixture
+def make_org(db: Any) -> Callable[..., Any]:
+    return OrganizationFactory.create
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    return UserFactory.create
+
+
+@pytest.fixture
+def city(db: Any) -> Any:
+    """A small city hierarchy: TU with VPTU and two subordinate committees with a cell each."""
+    tu = OrganizationFactory(code="TU", name="Thành ủy", symbol="TU", kind="committee")
+    vp = OrganizationFactory(
+        code="VPTU", name="Văn phòng Thành ủy", symbol="VPTU", kind="agency", parent=tu
+    )
+    du1 = OrganizationFactory(
+        code="DU1", name="Đảng ủy phường Bến Nghé", symbol="ĐU", kind="committee", parent=tu
+    )
+    du2 = OrganizationFactory(
+        code="DU2", name="Đảng ủy phường Sài Gòn", symbol="ĐU", kind="committee", parent=tu
+    )
+    cb1 = OrganizationFactory(
+        code="CB1", name="Chi bộ khu phố 1", symbol="CB", kind="grassroots", parent=du1
+    )
+    return type("City", (), {"tu": tu, "vp": vp, "du1": du1, "du2": du2, "cb1": cb1})
