@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "vanthu.access",
     "vanthu.audit",
     "vanthu.web",
+    "vanthu.registry",
+    "vanthu.capture",
 ]
 
 MIDDLEWARE = [

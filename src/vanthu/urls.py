@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 api_v1 = [
     path("", include("vanthu.orgs.api_urls")),
+    path("", include("vanthu.registry.api_urls")),
 ]
 
 urlpatterns = [
@@ -12,5 +13,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("van-ban/", include("vanthu.registry.urls")),
     path("", include("vanthu.web.urls")),
 ]
