@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "vanthu.web",
     "vanthu.registry",
     "vanthu.capture",
+    "vanthu.search",
+    "vanthu.records",
 ]
 
 MIDDLEWARE = [

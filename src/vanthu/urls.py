@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 api_v1 = [
     path("", include("vanthu.orgs.api_urls")),
     path("", include("vanthu.registry.api_urls")),
+    path("", include("vanthu.search.api_urls")),
+    path("", include("vanthu.records.api_urls")),
 ]
 
 urlpatterns = [
