@@ -1,0 +1,330 @@
+"""REST API for văn bản đến, văn bản đi and document reads (docs/api.md). Thin: parse, call one
+service or selector, render."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, cast
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import FileResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from vanthu.audit.services import record
+from vanthu.core import blobstore
+from vanthu.core.enums import Secrecy
+from vanthu.orgs.models import Organization, User
+from vanthu.registry import selectors, sending, services
+from vanthu.registry import serializers as ser
+from vanthu.registry.models import Direction, Document, DocumentFile, TextStatus
+
+
+def _user(request: Request) -> User:
+    return cast(User, request.user)
+
+
+def _home_organization(user: User) -> Organization:
+    if user.organization is None:
+        raise serializers.ValidationError(
+            {"organization": ["Tài khoản chưa thuộc tổ chức nào; không thể vào sổ."]}
+        )
+    return user.organization
+
+
+def _audit_read(user: User, document: Document, action: str, details: dict[str, Any]) -> None:
+    # architecture.md invariant 3: every read of a classified document leaves an event.
+    if document.secrecy == Secrecy.NONE:
+        return
+    with transaction.atomic():
+        record(
+            action=action,
+            actor=user,
+            organization=document.organization,
+            obj=document,
+            details=details,
+        )
+
+
+def _history(document: Document) -> list[dict[str, Any]]:
+    # Action, time and who only: details could carry what a reader may not see.
+    return [
+        {"action": e.action, "time": e.created_at, "actor_name": e.actor_name}
+        for e in selectors.history(document)
+    ]
+
+
+def _files(document: Document) -> list[DocumentFile]:
+    return selectors.files_of(document)
+
+
+def incoming_detail(document: Document) -> dict[str, Any]:
+    files = _files(document)
+    data = dict(ser.IncomingListOut(document).data)
+    data["register_name"] = str(document.register) if document.register else None
+    data["notes"] = document.notes
+    data["source_document"] = document.source_document_id
+    data["files"] = ser.FileOut(files, many=True).data
+    data["text_status"] = selectors.text_status(files)
+    data["assignments"] = ser.AssignmentOut(
+        document.assignments.select_related("user"), many=True
+    ).data
+    data["history"] = _history(document)
+    return data
+
+
+def outgoing_detail(document: Document) -> dict[str, Any]:
+    files = _files(document)
+    data = dict(ser.OutgoingListOut(document).data)
+    data["files"] = ser.FileOut(files, many=True).data
+    data["text_status"] = selectors.text_status(files)
+    data["recipients"] = ser.RecipientOut(document.recipients.all(), many=True).data
+    data["history"] = _history(document)
+    return data
+
+
+# --- văn bản đến ----------------------------------------------------------------------------
+
+
+class IncomingList(generics.ListAPIView[Document]):
+    serializer_class = ser.IncomingListOut
+
+    def get_queryset(self) -> QuerySet[Document]:
+        params = self.request.query_params
+        return selectors.incoming_list(
+            _user(self.request),
+            year=params.get("year"),
+            status=params.get("status"),
+            q=(params.get("q") or "").strip() or None,
+        )
+
+    @extend_schema(request=ser.IncomingIn, responses={201: ser.IncomingListOut})
+    def post(self, request: Request) -> Response:
+        data = ser.IncomingIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = _user(request)
+        document = services.register_incoming(
+            actor=user, organization=_home_organization(user), data=dict(data.validated_data)
+        )
+        document = selectors.get_document(user, document.pk)
+        body = incoming_detail(document)
+        # A warning, not a refusal: the clerk decides (the same letter may arrive twice).
+        body["duplicates"] = selectors.possible_duplicates(user, document)
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class IncomingDetail(APIView):
+    @extend_schema(responses=ser.IncomingListOut)
+    def get(self, request: Request, pk: int) -> Response:
+        document = selectors.get_document(_user(request), pk, Direction.INCOMING)
+        _audit_read(_user(request), document, "document.view", {})
+        return Response(incoming_detail(document))
+
+
+class DocumentFiles(APIView):
+    """POST multipart ``file`` to an incoming or outgoing document."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    direction = Direction.INCOMING
+
+    @extend_schema(request=ser.FileIn, responses={201: ser.FileOut})
+    def post(self, request: Request, pk: int) -> Response:
+        document = selectors.get_document(_user(request), pk, self.direction)
+        data = ser.FileIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        file = services.add_file(
+            actor=_user(request), document=document, upload=data.validated_data["file"]
+        )
+        return Response(ser.FileOut(file).data, status=status.HTTP_201_CREATED)
+
+
+class OutgoingFiles(DocumentFiles):
+    direction = Direction.OUTGOING
+
+
+class IncomingPresent(APIView):
+    @extend_schema(request=ser.PresentIn, responses=ser.IncomingListOut)
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        document = selectors.get_document(user, pk, Direction.INCOMING)
+        data = ser.PresentIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.present(actor=user, document=document, leader=data.validated_data["leader"])
+        return Response(incoming_detail(selectors.get_document(user, pk)))
+
+
+class IncomingAssign(APIView):
+    @extend_schema(request=ser.AssignIn, responses=ser.IncomingListOut)
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        document = selectors.get_document(user, pk, Direction.INCOMING)
+        data = ser.AssignIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        services.assign(
+            actor=user,
+            document=document,
+            lead=v["lead"],
+            support=v.get("support", []),
+            inform=v.get("inform", []),
+            deadline=v.get("deadline"),
+            note=v.get("note", ""),
+        )
+        return Response(incoming_detail(selectors.get_document(user, pk)))
+
+
+class IncomingComplete(APIView):
+    @extend_schema(request=ser.NoteIn, responses=ser.IncomingListOut)
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        document = selectors.get_document(user, pk, Direction.INCOMING)
+        data = ser.NoteIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.complete(actor=user, document=document, note=data.validated_data.get("note", ""))
+        return Response(incoming_detail(selectors.get_document(user, pk)))
+
+
+class IncomingRegister(APIView):
+    """Vào sổ a document delivered inside the installation (status "chờ vào sổ")."""
+
+    @extend_schema(request=None, responses=ser.IncomingListOut)
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        document = selectors.get_document(user, pk, Direction.INCOMING)
+        sending.register_delivered(actor=user, document=document)
+        return Response(incoming_detail(selectors.get_document(user, pk)))
+
+
+class IncomingReturn(APIView):
+    @extend_schema(request=ser.ReasonIn, responses=ser.IncomingListOut)
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        document = selectors.get_document(user, pk, Direction.INCOMING)
+        data = ser.ReasonIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        sending.return_delivered(
+            actor=user, document=document, reason=data.validated_data.get("reason", "")
+        )
+        return Response(incoming_detail(selectors.get_document(user, pk)))
+
+
+# --- văn bản đi -----------------------------------------------------------------------------
+
+
+class OutgoingList(generics.ListAPIView[Document]):
+    serializer_class = ser.OutgoingListOut
+
+    def get_queryset(self) -> QuerySet[Document]:
+        return selectors.outgoing_list(
+            _user(self.request), status=self.request.query_params.get("status")
+        )
+
+    @extend_schema(request=ser.OutgoingIn, responses={201: ser.OutgoingListOut})
+    def post(self, request: Request) -> Response:
+        data = ser.OutgoingIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = _user(request)
+        values = dict(data.validated_data)
+        values["recipients"] = [dict(r) for r in values.get("recipients", [])]
+        document = services.create_outgoing(
+            actor=user, organization=_home_organization(user), data=values
+        )
+        document = selectors.get_document(user, document.pk)
+        return Response(outgoing_detail(document), status=status.HTTP_201_CREATED)
+
+
+class OutgoingDetail(APIView):
+    @extend_schema(responses=ser.OutgoingListOut)
+    def get(self, request: Request, pk: int) -> Response:
+        document = selectors.get_document(_user(request), pk, Direction.OUTGOING)
+        _audit_read(_user(request), document, "document.view", {})
+        return Response(outgoing_detail(document))
+
+
+class OutgoingIssue(APIView):
+    @extend_schema(request=None)
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        document = selectors.get_document(user, pk, Direction.OUTGOING)
+        document = services.issue_outgoing(actor=user, document=document)
+        return Response(
+            {
+                "number": document.number,
+                "number_symbol": document.number_symbol,
+                "issued_date": document.issued_date,
+            }
+        )
+
+
+class OutgoingSend(APIView):
+    @extend_schema(request=None, responses=ser.OutgoingListOut)
+    def post(self, request: Request, pk: int) -> Response:
+        user = _user(request)
+        document = selectors.get_document(user, pk, Direction.OUTGOING)
+        sending.send_outgoing(actor=user, document=document)
+        return Response(outgoing_detail(selectors.get_document(user, pk)))
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+class DocumentDetail(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        document = selectors.get_document(_user(request), pk)
+        _audit_read(_user(request), document, "document.view", {})
+        if document.direction == Direction.INCOMING:
+            return Response(incoming_detail(document))
+        return Response(outgoing_detail(document))
+
+
+class DocumentText(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        document = selectors.get_document(_user(request), pk)
+        _audit_read(_user(request), document, "document.view", {"text": True})
+        files = _files(document)
+        state = selectors.text_status(files)
+        errors = [f"{f.original_name}: {f.text_error}" for f in files if f.text_error]
+        text = "\n\n".join(f.text for f in files if f.text_status == TextStatus.DONE and f.text)
+        return Response({"status": state, "text": text, "error": "\n".join(errors)})
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/;:*?<>|]+')
+
+
+def safe_filename(name: str) -> str:
+    """A download name that cannot break the header or walk a path."""
+    name = unicodedata.normalize("NFC", name)
+    name = _UNSAFE.sub("_", name).strip(" .")
+    return name[:200] or "tep"
+
+
+def watermark(stream: Any, *, user: User, document: Document) -> Any:
+    """Hook for api.md: classified files carry a watermark naming the user and the time.
+
+    TODO(watermark issue): stamp "<user> — <time>" on every page of PDFs and images. Until
+    then the bytes go out unchanged; the read is still audited ("document.download").
+    """
+    return stream
+
+
+class FileDownload(APIView):
+    def get(self, request: Request, pk: int, file_id: int) -> FileResponse:
+        user = _user(request)
+        file = selectors.get_file(user, pk, file_id)
+        document = file.document
+        _audit_read(user, document, "document.download", {"file": file.pk})
+        stream: Any = blobstore.open_blob(file.sha256)
+        if document.secrecy != Secrecy.NONE:
+            stream = watermark(stream, user=user, document=document)
+        return FileResponse(
+            stream,
+            as_attachment=True,
+            filename=safe_filename(file.original_name),
+            content_type=file.content_type or "application/octet-stream",
+        )

@@ -1,0 +1,177 @@
+"""Choosing the register and taking the next number (architecture.md invariant 1).
+
+A number is only ever taken inside the transaction that stores what carries it (a document, a
+reservation), from the counter row locked with SELECT … FOR UPDATE. A rolled-back registration
+therefore returns nothing to the sequence, because nothing left it. On SQLite the IMMEDIATE
+transaction mode (settings.py) takes the write lock at BEGIN, which serialises writers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vanthu.access import policy
+from vanthu.audit.services import record
+from vanthu.core.enums import Role, Secrecy
+from vanthu.orgs.models import DocumentType, Organization, User
+from vanthu.orgs.services import current_term
+from vanthu.registry.models import ALL_TYPES, Counter, Direction, NumberEvent, Register
+
+
+def series_for(secrecy: str) -> str:
+    # NĐ 30 Điều 15, Luật BVBMNN: văn bản mật have a separate number system.
+    return Register.Series.ORDINARY if secrecy == Secrecy.NONE else Register.Series.CLASSIFIED
+
+
+def default_register(*, organization: Organization, direction: str, series: str) -> Register:
+    """The organisation's default register, created on demand with the rules' defaults."""
+    found = Register.objects.filter(
+        organization=organization, direction=direction, series=series, is_default=True
+    ).first()
+    if found is not None:
+        return found
+    classified = series == Register.Series.CLASSIFIED
+    if direction == Direction.INCOMING:
+        # NĐ 30 Điều 22: số đến runs per calendar year, one sequence for all types.
+        scope, period, fmt = Register.Scope.ALL_TYPES, Register.Period.YEAR, "state"
+        name = _("Sổ đăng ký văn bản đến mật") if classified else _("Sổ đăng ký văn bản đến")
+    else:
+        # 36-HD/VPTW II.1.3.1 (domain.md §2.3): Party documents per type within the term.
+        scope, period, fmt = Register.Scope.PER_TYPE, Register.Period.TERM, "party"
+        name = _("Sổ đăng ký văn bản đi mật") if classified else _("Sổ đăng ký văn bản đi")
+    register, _created = Register.objects.get_or_create(
+        organization=organization,
+        direction=direction,
+        series=series,
+        is_default=True,
+        defaults={"scope": scope, "period": period, "symbol_format": fmt, "name": name},
+    )
+    return register
+
+
+def period_key(register: Register, on: datetime.date) -> str:
+    if register.period == Register.Period.YEAR:
+        return str(on.year)
+    if register.period == Register.Period.TERM:
+        # domain.md §2.3: the cấp ủy's term; an organisation with no recorded term numbers
+        # from its creation.
+        term = current_term(register.organization, on)
+        return f"term:{term.pk}" if term is not None else "term:none"
+    # A congress register: one sequence shared by all types for the congress (domain.md §2.3).
+    return "congress"
+
+
+def type_key(register: Register, document_type: DocumentType) -> int:
+    return document_type.pk if register.scope == Register.Scope.PER_TYPE else ALL_TYPES
+
+
+def check_open(register: Register, key: str) -> None:
+    if register.is_closed_for(key):
+        raise ValidationError(
+            {"register": [_("Sổ “%s” đã khóa cho kỳ này; không thể vào sổ thêm.") % register]}
+        )
+
+
+@dataclass(frozen=True)
+class Allocation:
+    register: Register
+    period_key: str
+    type_key: int
+    number: int
+
+
+def allocate(*, register: Register, document_type: DocumentType, on: datetime.date) -> Allocation:
+    """The next number of the sequence; call inside the transaction that stores its user."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("numbers are taken only inside the registration's transaction")
+    key = period_key(register, on)
+    check_open(register, key)
+    tkey = type_key(register, document_type)
+    counter, _created = Counter.objects.get_or_create(
+        register=register,
+        period_key=key,
+        type_key=tkey,
+        defaults={"document_type": document_type if tkey != ALL_TYPES else None},
+    )
+    counter = Counter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return Allocation(register=register, period_key=key, type_key=tkey, number=counter.last_number)
+
+
+def format_number(
+    register: Register, number: int, document_type: DocumentType, issuer: Organization
+) -> str:
+    """``05-NQ/TU`` (Party, domain.md §2.3) or ``05/QĐ-UBND`` (state, NĐ 30 Phụ lục I)."""
+    # NĐ 30 Phụ lục I, 36-HD/VPTW: numbers below 10 are written with a leading zero.
+    if register.symbol_format == Register.SymbolFormat.STATE:
+        return f"{number:02d}/{document_type.symbol_part}-{issuer.symbol}"
+    return f"{number:02d}-{document_type.symbol_part}/{issuer.symbol}"
+
+
+def _check_clerk(actor: User, organization: Organization) -> None:
+    roles = {r for o, r in policy._current_positions(actor) if o.pk == organization.pk}
+    if not actor.is_superuser and not roles & {Role.CLERK, Role.ADMIN}:
+        raise PermissionDenied(_("Chỉ văn thư của tổ chức mới được lấy hoặc hủy số."))
+
+
+@transaction.atomic
+def reserve_number(
+    *,
+    actor: User,
+    register: Register,
+    document_type: DocumentType,
+    reason: str,
+    on: datetime.date | None = None,
+) -> NumberEvent:
+    """Lấy số trước: take the next number now, as an explicit, audited entry."""
+    _check_clerk(actor, register.organization)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Phải ghi lý do lấy số trước.")]})
+    alloc = allocate(register=register, document_type=document_type, on=on or timezone.localdate())
+    event = NumberEvent.objects.create(
+        register=register,
+        period_key=alloc.period_key,
+        type_key=alloc.type_key,
+        document_type=document_type,
+        number=alloc.number,
+        kind=NumberEvent.Kind.RESERVED,
+        reason=reason.strip(),
+        actor=actor,
+    )
+    record(
+        action="registry.number.reserve",
+        actor=actor,
+        organization=register.organization,
+        obj=event,
+        details={"register": register.pk, "period": alloc.period_key, "number": alloc.number},
+    )
+    return event
+
+
+@transaction.atomic
+def cancel_number(*, actor: User, reservation: NumberEvent, reason: str) -> NumberEvent:
+    """Hủy số: a reserved number that will not be used stays in the register as cancelled."""
+    event = NumberEvent.objects.select_for_update().get(pk=reservation.pk)
+    _check_clerk(actor, event.register.organization)
+    if event.kind != NumberEvent.Kind.RESERVED:
+        raise ValidationError({"number": [_("Chỉ hủy được số đã lấy trước và chưa dùng.")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Phải ghi lý do hủy số.")]})
+    event.kind = NumberEvent.Kind.CANCELLED
+    event.reason = f"{event.reason} — {_('hủy')}: {reason.strip()}"
+    event.save(update_fields=["kind", "reason"])
+    record(
+        action="registry.number.cancel",
+        actor=actor,
+        organization=event.register.organization,
+        obj=event,
+        details={"number": event.number, "period": event.period_key},
+    )
+    return event

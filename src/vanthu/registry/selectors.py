@@ -1,0 +1,98 @@
+"""Reads of documents: every one takes the acting user and goes through the access policy."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from vanthu.access import policy
+from vanthu.audit.models import Event
+from vanthu.orgs.models import User
+from vanthu.registry.models import Direction, Document, DocumentFile, TextStatus
+
+
+def visible_documents(user: User, qs: QuerySet[Document] | None = None) -> QuerySet[Document]:
+    """Documents ``user`` may see, one row each (the need-to-know join may repeat rows)."""
+    base = qs if qs is not None else Document.objects.all()
+    return Document.objects.filter(pk__in=policy.visible(user, base).values("pk"))
+
+
+def incoming_list(
+    user: User, *, year: str | None = None, status: str | None = None, q: str | None = None
+) -> QuerySet[Document]:
+    qs = Document.objects.filter(direction=Direction.INCOMING)
+    if year:
+        qs = qs.filter(period_key=year) if year.isdigit() else qs.none()
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(summary__icontains=q) | Q(number_symbol__icontains=q))
+    return (
+        visible_documents(user, qs)
+        .select_related("document_type", "register")
+        .order_by("-period_key", "-number", "-pk")
+    )
+
+
+def outgoing_list(user: User, *, status: str | None = None) -> QuerySet[Document]:
+    qs = Document.objects.filter(direction=Direction.OUTGOING)
+    if status:
+        qs = qs.filter(status=status)
+    return (
+        visible_documents(user, qs)
+        .select_related("document_type", "register")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def get_document(user: User, pk: int, direction: str | None = None) -> Document:
+    """One document the user may see; missing and forbidden are the same 404."""
+    qs = Document.objects.select_related("document_type", "organization", "register")
+    if direction is not None:
+        qs = qs.filter(direction=direction)
+    return policy.get_visible_or_404(user, qs, pk=pk)
+
+
+def get_file(user: User, document_pk: int, file_pk: int) -> DocumentFile:
+    document = get_document(user, document_pk)
+    # The file is seen through its document, which the line above has checked.
+    return get_object_or_404(DocumentFile, pk=file_pk, document=document)
+
+
+def files_of(document: Document) -> list[DocumentFile]:
+    """Only call with a document already checked visible."""
+    return list(document.files.all())
+
+
+def text_status(files: list[DocumentFile]) -> str:
+    """The document's text state from its files' (contract 5 in docs/registry.md)."""
+    states = {f.text_status for f in files}
+    if not states or states == {TextStatus.DONE}:
+        return TextStatus.DONE
+    if TextStatus.FAILED in states:
+        return TextStatus.FAILED
+    if TextStatus.WORKING in states:
+        return TextStatus.WORKING
+    return TextStatus.WAITING
+
+
+def history(document: Document) -> QuerySet[Event]:
+    """Audit events about the document. Only call with a document already checked visible."""
+    return Event.objects.filter(
+        object_type=Document._meta.label_lower, object_id=str(document.pk)
+    ).order_by("created_at", "pk")
+
+
+def possible_duplicates(user: User, document: Document) -> list[int]:
+    """Phụ lục VI (domain.md §9 item 6): the same số/ký hiệu, issuer and date already in the
+    register. Only documents the user may see are named."""
+    if not document.number_symbol:
+        return []
+    qs = Document.objects.filter(
+        organization=document.organization,
+        direction=Direction.INCOMING,
+        number_symbol__iexact=document.number_symbol,
+        sender__iexact=document.sender,
+        issued_date=document.issued_date,
+    ).exclude(pk=document.pk)
+    return list(visible_documents(user, qs).order_by("pk").values_list("pk", flat=True)[:20])
