@@ -252,3 +252,24 @@ def test_openapi_schema_and_docs_are_served(db: Any, tu_admin: User) -> None:
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
+
+
+def test_token_needs_totp_once_the_user_enrolled(db: Any, city: Any, make_user: Any) -> None:
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = make_user(username="mat1", organization=city.vp, roles=["leader"], clearance="secret")
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    client = APIClient()
+    url = "/api/v1/auth/token/"
+    missing = client.post(url, {"username": "mat1", "password": PASSWORD}, format="json")
+    assert missing.status_code == 400 and "otp" in missing.json()
+    wrong = client.post(
+        url, {"username": "mat1", "password": PASSWORD, "otp": "000000"}, format="json"
+    )
+    assert wrong.status_code == 400 and "otp" in wrong.json()
+    device.refresh_from_db()
+    device.throttle_reset()  # django-otp delays the next try after a wrong code
+    code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+    good = client.post(url, {"username": "mat1", "password": PASSWORD, "otp": code}, format="json")
+    assert good.status_code == 200 and good.json()["token"]

@@ -21,11 +21,17 @@ from vanthu.access import policy
 from vanthu.core.enums import Clearance, OrgKind, Role
 from vanthu.orgs import selectors, services
 from vanthu.orgs.models import DocumentType, Organization, Term, User
+from vanthu.web.otp import confirmed_device, otp_required
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
     username = serializers.CharField()
     password = serializers.CharField(trim_whitespace=False)
+    otp = serializers.CharField(
+        required=False,
+        help_text="Mã TOTP 6 số: bắt buộc với người dùng đã đăng ký xác thực hai lớp "
+        "và có mức tiếp cận từ VANTHU_OTP_REQUIRED_CLEARANCE trở lên.",
+    )
 
 
 class TokenView(APIView):
@@ -57,6 +63,16 @@ class TokenView(APIView):
             raise serializers.ValidationError(
                 {"non_field_errors": [_("Tên đăng nhập hoặc mật khẩu không đúng.")]}
             )
+        # A user who enrolled a second factor passes it here too, or the API would bypass it.
+        device = confirmed_device(user) if otp_required(user) else None
+        if device is not None:
+            code = ser.validated_data.get("otp", "")
+            if not code:
+                raise serializers.ValidationError({"otp": [_("Cần mã xác thực hai lớp (TOTP).")]})
+            if not device.verify_token(code):
+                raise serializers.ValidationError(
+                    {"otp": [_("Mã xác thực hai lớp không đúng hoặc đã hết hạn.")]}
+                )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
