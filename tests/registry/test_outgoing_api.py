@@ -182,3 +182,24 @@ def test_outgoing_list_query_count(
     with django_assert_max_num_queries(6):
         answer = client_for(people.specialist).get("/api/v1/outgoing/")
     assert answer.json()["count"] == 8
+
+
+def test_classified_delivery_reaches_the_recipient_clerk_only(
+    people: Any, city: Any, draft: Any, make_user: Any
+) -> None:
+    """The recipient's văn thư keeps the classified register, so it sees the delivery; a
+    specialist there, or a clerk without clearance, does not (not even in the list count)."""
+    doc = draft(secrecy="confidential", recipients=[{"organization": city.du1.pk}])
+    # A classified draft is need-to-know: its drafter and the organisation's clerks see it.
+    assert post(people.clerk, f"/api/v1/outgoing/{doc['id']}/issue/").status_code == 200
+    assert post(people.clerk, f"/api/v1/outgoing/{doc['id']}/send/").status_code == 200
+    delivered = Document.objects.get(source_document_id=doc["id"], organization=city.du1)
+    specialist = make_user(organization=city.du1, roles=["specialist"], clearance="top_secret")
+    low_clerk = make_user(organization=city.du1, roles=["clerk"], clearance="none")
+    url = f"/api/v1/incoming/{delivered.pk}/"
+    assert client_for(people.clerk_du1).get(url).status_code == 200
+    for outsider in (specialist, low_clerk, people.clerk_du2):
+        assert client_for(outsider).get(url).status_code == 404
+        listed = client_for(outsider).get("/api/v1/incoming/").json()
+        assert delivered.pk not in {r["id"] for r in listed["results"]}
+        assert listed["count"] == 0

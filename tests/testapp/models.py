@@ -15,7 +15,7 @@ class Sample(models.Model):
     )
     title = models.CharField(max_length=100, default="")
 
-    access = AccessSpec(participants=("created_by",))
+    access = AccessSpec(participants=("created_by",), clerks_need_to_know=True)
 
     class Meta:
         app_label = "testapp"

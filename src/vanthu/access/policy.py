@@ -6,7 +6,9 @@ Rules (docs/architecture.md, "Access"):
   organisation they lead. Nobody sees another branch.
 - Clearance: a user sees an object only if their clearance is at least its secrecy.
 - Need-to-know: a classified object is visible only to its participants (the registering clerk,
-  the directing leader, assignees: declared by the model) and to holders of a live grant.
+  the directing leader, assignees: declared by the model), to the clerks of the owning
+  organisation where the model says they keep its classified register, and to holders of a
+  live grant.
 - What a user may not see answers 404, never 403 (``get_visible_or_404``).
 """
 
@@ -38,6 +40,9 @@ class AccessSpec:
     secrecy_field: str | None = "secrecy"
     # Lookups from the model to users with a reason to see it (need-to-know participants).
     participants: tuple[str, ...] = ()
+    # The clerks (văn thư) of the owning organisation keep its classified registers, so they
+    # have a reason to see its classified entries (still only up to their clearance).
+    clerks_need_to_know: bool = False
 
 
 def _spec(model: type[models.Model]) -> AccessSpec:
@@ -92,6 +97,10 @@ def _need_to_know(user: User, model: type[models.Model], spec: AccessSpec) -> Q:
     q = Q(pk__in=[])
     for lookup in spec.participants:
         q |= Q(**{lookup: user.pk})
+    if spec.clerks_need_to_know:
+        kept = [org.pk for org, role in _current_positions(user) if role == Role.CLERK]
+        if kept:
+            q |= Q(**{f"{spec.org_field}__in": kept})
     now = timezone.now()
     live = Grant.objects.filter(
         grantee=user.pk,

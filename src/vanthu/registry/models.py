@@ -211,7 +211,12 @@ class Document(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    access = AccessSpec(participants=("created_by", "directed_by", "assignments__user"))
+    # NĐ 30/2020 Điều 22 and the state-secrets law: the organisation's văn thư registers and
+    # keeps its classified documents, so its clerks (with clearance) need to know them.
+    access = AccessSpec(
+        participants=("created_by", "directed_by", "assignments__user"),
+        clerks_need_to_know=True,
+    )
 
     class Meta:
         indexes = [
