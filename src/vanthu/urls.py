@@ -7,6 +7,7 @@ api_v1 = [
     path("", include("vanthu.registry.api_urls")),
     path("", include("vanthu.search.api_urls")),
     path("", include("vanthu.records.api_urls")),
+    path("", include("vanthu.archive.api_urls")),
 ]
 
 urlpatterns = [

@@ -1,3 +1,44 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from vanthu.records import api, plan_api
+
+urlpatterns = [
+    path("dossiers/", api.DossierList.as_view(), name="api-dossiers"),
+    path("dossiers/<int:pk>/", api.DossierDetail.as_view(), name="api-dossier"),
+    path(
+        "dossiers/<int:pk>/documents/",
+        api.DossierDocuments.as_view(),
+        name="api-dossier-documents",
+    ),
+    path(
+        "dossiers/<int:pk>/documents/<int:document_pk>/",
+        api.DossierDocumentDetail.as_view(),
+        name="api-dossier-document",
+    ),
+    path("dossiers/<int:pk>/close/", api.DossierClose.as_view(), name="api-dossier-close"),
+    path("dossiers/<int:pk>/reopen/", api.DossierReopen.as_view(), name="api-dossier-reopen"),
+    path("file-plans/", plan_api.FilePlanList.as_view(), name="api-file-plans"),
+    path("file-plans/copy/", plan_api.FilePlanCopy.as_view(), name="api-file-plan-copy"),
+    path("file-plans/<int:pk>/", plan_api.FilePlanDetail.as_view(), name="api-file-plan"),
+    path(
+        "file-plans/<int:pk>/headings/",
+        plan_api.FilePlanHeadings.as_view(),
+        name="api-file-plan-headings",
+    ),
+    path(
+        "file-plans/<int:pk>/items/",
+        plan_api.FilePlanItems.as_view(),
+        name="api-file-plan-items",
+    ),
+    path(
+        "file-plans/<int:pk>/approve/",
+        plan_api.FilePlanApprove.as_view(),
+        name="api-file-plan-approve",
+    ),
+    path(
+        "retention-schedules/",
+        api.RetentionScheduleList.as_view(),
+        name="api-retention-schedules",
+    ),
+    path("retention-rules/", api.RetentionRuleList.as_view(), name="api-retention-rules"),
+]

@@ -1,0 +1,116 @@
+"""Reads of nộp lưu: the due list, transfers, their list (mục lục) and hand-over record."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from vanthu.access import policy
+from vanthu.archive.models import Transfer, TransferItem
+from vanthu.archive.services import MIN_YEARS_TO_TRANSFER, due_date
+from vanthu.orgs.models import User
+from vanthu.records.models import Dossier, RetentionCode
+from vanthu.registry.models import DocumentFile
+
+
+def _year_before(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29/02
+        return day.replace(year=day.year - 1, day=28)
+
+
+def transfer_due(
+    user: User,
+    *,
+    organization: str | None = None,
+    due_within: str | None = None,
+    today: datetime.date | None = None,
+) -> QuerySet[Dossier]:
+    """Closed dossiers that must be handed in and are not yet (NĐ 30 Điều 30–31).
+
+    ``due_within=N``: only those due within N days (N=30 is the reminder list).
+    """
+    in_transfer = TransferItem.objects.filter(dossier=OuterRef("pk"), active=True)
+    qs = Dossier.objects.filter(status=Dossier.Status.CLOSED).filter(
+        Q(retention_code=RetentionCode.PERMANENT) | Q(retention_years__gte=MIN_YEARS_TO_TRANSFER)
+    )
+    qs = qs.exclude(Exists(in_transfer))
+    if organization:
+        qs = qs.filter(organization_id=int(organization)) if organization.isdigit() else qs.none()
+    if due_within is not None:
+        if not due_within.isdigit():
+            return qs.none()
+        limit = (today or timezone.localdate()) + datetime.timedelta(days=int(due_within))
+        # due = end_date + 1 year ≤ limit  ⇔  end_date ≤ limit − 1 year
+        qs = qs.filter(end_date__lte=_year_before(limit))
+    return policy.visible(user, qs).order_by("end_date", "code", "pk")
+
+
+def transfer_list(user: User, *, status: str | None = None) -> QuerySet[Transfer]:
+    qs = Transfer.objects.all()
+    if status:
+        qs = qs.filter(status=status)
+    return policy.visible(user, qs).order_by("-created_at", "-pk")
+
+
+def get_transfer(user: User, pk: int) -> Transfer:
+    return policy.get_visible_or_404(
+        user, Transfer.objects.select_related("organization", "created_by", "decided_by"), pk=pk
+    )
+
+
+def transfer_rows(user: User, transfer: Transfer) -> list[dict[str, Any]]:
+    """Mục lục hồ sơ nộp lưu (Phụ lục V): Số TT · Số, ký hiệu · Tiêu đề · Thời gian tài liệu ·
+    Thời hạn bảo quản · Số tờ/Số trang · Ghi chú. Only dossiers the user may see."""
+    visible = policy.visible(user, Dossier.objects.filter(transfer_items__transfer=transfer))
+    items = (
+        TransferItem.objects.filter(transfer=transfer, dossier__in=visible.values("pk"))
+        .select_related("dossier")
+        .order_by("position")
+    )
+    rows = []
+    for item in items:
+        d = item.dossier
+        rows.append(
+            {
+                "position": item.position,
+                "dossier": d.pk,
+                "code": d.code,
+                "title": d.title,
+                "start_date": d.start_date,
+                "end_date": d.end_date,
+                "retention_code": d.retention_code,
+                "retention_years": d.retention_years,
+                "sheet_count": d.sheet_count,
+                "page_count": d.page_count,
+                "notes": d.notes,
+                "due_date": due_date(d),
+            }
+        )
+    return rows
+
+
+def handover_record(transfer: Transfer, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Biên bản giao nhận hồ sơ, tài liệu (NĐ 30 Điều 30): the facts the printed record states."""
+    starts = [r["start_date"] for r in rows if r["start_date"]]
+    ends = [r["end_date"] for r in rows if r["end_date"]]
+    files = DocumentFile.objects.filter(
+        document__dossier_entries__dossier__in=[r["dossier"] for r in rows]
+    ).count()
+    return {
+        "handed_by": transfer.organization.name,
+        "handed_by_person": str(transfer.created_by),
+        "received_by_person": str(transfer.decided_by) if transfer.decided_by else "",
+        "title": transfer.title,
+        "start_date": min(starts) if starts else None,
+        "end_date": max(ends) if ends else None,
+        "dossier_count": len(rows),
+        "file_count": files,
+        "sheet_count": sum(r["sheet_count"] for r in rows),
+        "condition": transfer.decision_note,
+        "date": timezone.localtime(transfer.decided_at).date() if transfer.decided_at else None,
+    }

@@ -1,0 +1,128 @@
+"""Reads of file plans and dossiers: each takes the acting user and goes through the policy."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from vanthu.access import policy
+from vanthu.orgs.models import User
+from vanthu.records.models import (
+    Dossier,
+    DossierDocument,
+    FilePlan,
+    FilePlanHeading,
+    FilePlanItem,
+    RetentionRule,
+    RetentionSchedule,
+)
+from vanthu.registry.selectors import visible_documents
+
+
+def dossier_list(
+    user: User,
+    *,
+    year: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+    organization: str | None = None,
+) -> QuerySet[Dossier]:
+    """Dossiers ``user`` may see. A classified dossier beyond the user is not even counted."""
+    qs = Dossier.objects.all()
+    if year:
+        qs = qs.filter(year=int(year)) if year.isdigit() else qs.none()
+    if status:
+        qs = qs.filter(status=status)
+    if organization:
+        qs = qs.filter(organization_id=int(organization)) if organization.isdigit() else qs.none()
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(title__icontains=q))
+    return policy.visible(user, qs).order_by("-year", "organization_id", "code", "pk")
+
+
+def get_dossier(user: User, pk: int) -> Dossier:
+    """One dossier the user may see; missing and forbidden are the same 404."""
+    qs = Dossier.objects.select_related("organization", "responsible", "plan_item")
+    return policy.get_visible_or_404(user, qs, pk=pk)
+
+
+def dossier_entries(user: User, dossier: Dossier) -> QuerySet[DossierDocument]:
+    """The documents of a visible dossier that ``user`` may see, in order.
+
+    A document the user may not see is left out whole: no title, no number, no placeholder.
+    """
+    return (
+        DossierDocument.objects.filter(dossier=dossier, document__in=visible_documents(user))
+        .select_related("document", "document__document_type")
+        .order_by("position")
+    )
+
+
+def file_plan_list(
+    user: User, *, year: str | None = None, organization: str | None = None
+) -> QuerySet[FilePlan]:
+    qs = FilePlan.objects.all()
+    if year:
+        qs = qs.filter(year=int(year)) if year.isdigit() else qs.none()
+    if organization:
+        qs = qs.filter(organization_id=int(organization)) if organization.isdigit() else qs.none()
+    return policy.visible(user, qs).order_by("-year", "organization_id")
+
+
+def get_file_plan(user: User, pk: int) -> FilePlan:
+    return policy.get_visible_or_404(user, FilePlan.objects.select_related("organization"), pk=pk)
+
+
+def plan_headings(plan: FilePlan) -> list[FilePlanHeading]:
+    """Only call with a plan already checked visible: majors, each followed by its minors."""
+    headings = list(plan.headings.all())
+    majors = sorted((h for h in headings if h.parent_id is None), key=lambda h: h.position)
+    ordered: list[FilePlanHeading] = []
+    for major in majors:
+        ordered.append(major)
+        ordered.extend(
+            sorted((h for h in headings if h.parent_id == major.pk), key=lambda h: h.position)
+        )
+    return ordered
+
+
+def plan_items(plan: FilePlan) -> QuerySet[FilePlanItem]:
+    """Only call with a plan already checked visible."""
+    return plan.items.select_related("responsible").order_by("position")
+
+
+def get_plan_heading(plan: FilePlan, pk: int) -> FilePlanHeading:
+    """A heading of a plan already checked visible."""
+    heading = plan.headings.filter(pk=pk).select_related("plan").first()
+    if heading is None:
+        raise Http404
+    return heading
+
+
+def get_plan_item(user: User, pk: int) -> FilePlanItem:
+    """A plan item whose plan the user may see (opening a dossier from it)."""
+    plans = policy.visible(user, FilePlan.objects.all())
+    item = (
+        FilePlanItem.objects.filter(pk=pk, plan__in=plans)
+        .select_related("plan", "responsible")
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
+
+
+def retention_schedules() -> QuerySet[RetentionSchedule]:
+    """Retention tables are public rules, not records: every user may read them."""
+    return RetentionSchedule.objects.filter(active=True).order_by("kind", "code")
+
+
+def retention_rules(
+    *, schedule: str | None = None, q: str | None = None
+) -> QuerySet[RetentionRule]:
+    qs = RetentionRule.objects.filter(schedule__active=True)
+    if schedule:
+        qs = qs.filter(schedule_id=int(schedule)) if schedule.isdigit() else qs.none()
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(group__icontains=q))
+    return qs.order_by("schedule_id", "position", "pk")
