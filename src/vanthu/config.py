@@ -56,17 +56,25 @@ def broker_url() -> str:
     return "filesystem://"
 
 
-def broker_transport_options() -> dict[str, object]:
+def broker_transport_options(data: Path | None = None) -> dict[str, object]:
+    """Options for the folder broker in ``<data>/queue`` (``data`` defaults to the data dir)."""
     if broker_url() != "filesystem://":
-        return {}
-    queue = data_dir() / "queue"
-    for sub in ("in", "processed"):
+        # Several installations (or test runs) may share one Redis: a prefix keeps them apart.
+        prefix = os.environ.get("VANTHU_BROKER_KEY_PREFIX", "")
+        return {"global_keyprefix": prefix} if prefix else {}
+    queue = (data or data_dir()) / "queue"
+    for sub in ("in", "processed", "control"):
         (queue / sub).mkdir(parents=True, exist_ok=True)
     # The filesystem transport delivers through one shared folder: every producer writes into
-    # it and every consumer reads from it, so "in" and "out" are the same folder.
+    # it and every consumer reads from it, so "in" and "out" are the same folder. "processed"
+    # is where a consumer claims a message by renaming it (same file system as "in"), and
+    # "control" holds the exchange tables (kombu's default is a folder in the working dir).
     return {
         "data_folder_in": str(queue / "in"),
         "data_folder_out": str(queue / "in"),
         "processed_folder": str(queue / "processed"),
+        "control_folder": str(queue / "control"),
         "store_processed": False,
+        # Seconds between looks into the folder when it is empty.
+        "polling_interval": float(os.environ.get("VANTHU_BROKER_POLL_SECONDS", "0.5")),
     }

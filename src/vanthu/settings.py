@@ -209,12 +209,25 @@ CELERY_BROKER_TRANSPORT_OPTIONS = config.broker_transport_options()
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 600
-CELERY_TASK_TIME_LIMIT = 660
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("VANTHU_JOB_SOFT_TIME_LIMIT", "600"))
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# The sweep re-sends lost triggers and requeues jobs of dead workers (vanthu.core.jobs).
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "vanthu-jobs-sweep": {
+        "task": "vanthu.core.tasks.sweep",
+        "schedule": float(os.environ.get("VANTHU_JOB_SWEEP_SECONDS", "60")),
+        "options": {"queue": "default"},
+    }
+}
+VANTHU_JOB_RESEND_SECONDS = float(os.environ.get("VANTHU_JOB_RESEND_SECONDS", "120"))
+VANTHU_JOB_HEARTBEAT_SECONDS = float(os.environ.get("VANTHU_JOB_HEARTBEAT_SECONDS", "30"))
+VANTHU_JOB_STALE_SECONDS = float(os.environ.get("VANTHU_JOB_STALE_SECONDS", "300"))
+VANTHU_JOB_RETRY_SECONDS = float(os.environ.get("VANTHU_JOB_RETRY_SECONDS", "30"))
+VANTHU_JOB_KEEP_DAYS = float(os.environ.get("VANTHU_JOB_KEEP_DAYS", "30"))
 # Tests and one-shot CLI runs may execute jobs in-process.
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("VANTHU_TASKS_EAGER", "") == "1"
 
