@@ -1,3 +1,5 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from vanthu.search.api import SearchView
+
+urlpatterns: list[URLPattern] = [path("search/", SearchView.as_view(), name="search")]
