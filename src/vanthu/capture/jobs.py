@@ -1,0 +1,22 @@
+"""Background job handlers of the capture app (contract: docs/capture.md, core.jobs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vanthu.core.jobs import PermanentError, handler
+
+from .services import extract_file_text, result_summary
+
+
+@handler("capture.extract_text")
+def extract_text(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """Text, PDF/A copy, suggested fields and quality flags of one DocumentFile."""
+    try:
+        file_id = int(payload["file_id"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PermanentError(f"Thiếu hoặc sai file_id: {payload!r}") from exc
+    f = extract_file_text(file_id=file_id)
+    if f is None:
+        raise PermanentError(f"Không có tệp {file_id}.")
+    return result_summary(f)

@@ -1,0 +1,196 @@
+"""Scans to a two-layer PDF/A-2b (image + Tesseract text) with OCRmyPDF's Python API.
+
+TT 05/2025/TT-BNV Điều 8 and NĐ 30/2020 Phụ lục I Phần II.I.2: digitised paper is kept as
+PDF/A with an image layer and an OCR text layer, colour as the original, ≥ 200 dpi, 100 % scale.
+So the page images are never resampled or re-encoded here: ``optimize=0`` and OCRmyPDF's
+``internal`` PDF/A backend (pikepdf adds the PDF/A declarations and passes JPEGs through
+unchanged) instead of Ghostscript, which re-encodes images — and Debian's Ghostscript 10.0.0 has
+regressions OCRmyPDF refuses to run with for mixed PDFs.
+
+Threads: Tesseract's OpenMP threads are slower than one process per core on small machines
+(measured here, 2 cores: ~7.6 s/page with default threads, ~1.6 s/page with
+``OMP_THREAD_LIMIT=1``), so each OCR runs single-threaded with ``jobs=1`` and the deployment
+runs one worker process per core (docs/capture.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import threading
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+import img2pdf
+import ocrmypdf
+from django.conf import settings
+from ocrmypdf import exceptions as ocr_errors
+from PIL import Image, UnidentifiedImageError
+
+from . import tesseract_plugin
+from .detect import FileType, refuse
+from .extract import max_pages, pdf_page_texts
+from .quality import ORIENTATION_CONFIDENCE
+
+LANGUAGES: Final = ["vie", "eng"]
+PLUGIN: Final = "vanthu.capture.tesseract_plugin"
+# Scans without a resolution tag are taken to be at the legal minimum (TT 05/2025 Điều 8).
+DEFAULT_DPI: Final = 200
+# Pillow refuses images over twice this as decompression bombs and warns above it; we refuse
+# above it. 150 Mpx is an A0 sheet at 300 dpi (~140 Mpx), more than any office scanner makes.
+MAX_IMAGE_PIXELS: Final = 150_000_000
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+
+# One OCR per process at a time: OCRmyPDF's plugin state is per interpreter, and we measure
+# through module state (tesseract_plugin.MEASUREMENTS).
+_LOCK = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+def page_timeout() -> float:
+    """Seconds Tesseract may spend on one page (VANTHU_OCR_PAGE_TIMEOUT, default 180)."""
+    value = getattr(settings, "VANTHU_OCR_PAGE_TIMEOUT", None)
+    return float(value if value is not None else os.environ.get("VANTHU_OCR_PAGE_TIMEOUT", "180"))
+
+
+@dataclass
+class OcrResult:
+    pages: list[str]
+    pdfa: bool  # False when only a plain PDF could be made (flagged in quality)
+    measures: dict[int, tesseract_plugin.PageMeasure] = field(default_factory=dict)
+
+    @property
+    def confidence(self) -> float | None:
+        """Mean word confidence (0–100) over all OCR'd words, or None if nothing was OCR'd."""
+        values = [c for m in self.measures.values() for c in m.confidences]
+        return round(sum(values) / len(values), 1) if values else None
+
+
+def image_to_pdf(image_path: Path, output_pdf: Path) -> int:
+    """Wrap a scan image (every frame of a TIFF) in a PDF at its own dpi; returns that dpi.
+
+    The pixels go in losslessly (img2pdf), so the PDF/A keeps the scan's colour and resolution.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(image_path) as im:
+                width, height = im.size
+                frames = getattr(im, "n_frames", 1)
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise refuse(_bomb_message(width, height))
+                if frames > max_pages():
+                    raise refuse(f"Ảnh có {frames} trang, vượt giới hạn {max_pages()} trang.")
+                dpi_info = im.info.get("dpi") or (DEFAULT_DPI, DEFAULT_DPI)
+                dpi = round(float(dpi_info[0])) or DEFAULT_DPI
+                dpi = dpi if dpi >= 50 else DEFAULT_DPI
+                im.load()
+                needs_flatten = im.mode in ("RGBA", "LA", "P", "PA", "I;16", "I", "F", "CMYK")
+                if needs_flatten and frames == 1:
+                    flat = _flatten(im)
+                    flat_path = output_pdf.with_suffix(".flat.png")
+                    flat.save(flat_path, dpi=(dpi, dpi))
+                    image_path = flat_path
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise refuse("Ảnh quá lớn (số điểm ảnh vượt giới hạn an toàn): từ chối.") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise refuse("Tệp ảnh bị hỏng, không đọc được.") from exc
+    layout = img2pdf.get_fixed_dpi_layout_fun((dpi, dpi))
+    try:
+        pdf_bytes = img2pdf.convert(
+            str(image_path), layout_fun=layout, rotation=img2pdf.Rotation.ifvalid
+        )
+        output_pdf.write_bytes(pdf_bytes)
+    except Exception as exc:  # img2pdf raises its own and Pillow's errors for odd images
+        raise refuse("Không chuyển được ảnh sang PDF: ảnh hỏng hoặc định dạng lạ.") from exc
+    return dpi
+
+
+def _flatten(im: Image.Image) -> Image.Image:
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return im.convert("RGB")
+
+
+def _bomb_message(width: int, height: int) -> str:
+    return (
+        f"Ảnh quá lớn ({width}×{height} điểm ảnh, vượt giới hạn "
+        f"{MAX_IMAGE_PIXELS // 1_000_000} triệu điểm ảnh): từ chối để bảo vệ máy chủ."
+    )
+
+
+def ocr_pdf(input_pdf: Path, output_pdf: Path) -> OcrResult:
+    """OCR the pages of ``input_pdf`` that have no text; write a PDF/A-2b to ``output_pdf``.
+
+    Pages that already carry text are kept as they are (``mode="skip"``), so a born-digital PDF
+    with a few scanned pages is OCR'd only where needed.
+    """
+    with _LOCK:
+        tesseract_plugin.MEASUREMENTS.clear()
+        # OCRmyPDF passes this on to every tesseract it starts (see the module docstring).
+        os.environ["OMP_THREAD_LIMIT"] = "1"
+        pdfa = True
+        try:
+            _run(input_pdf, output_pdf, output_type="pdfa-2")
+        except ocr_errors.PdfaConversionFailedError:
+            # The validator refused (e.g. fonts of a born-digital page cannot be embedded):
+            # keep a plain two-layer PDF rather than lose the OCR; quality flags say so.
+            log.warning("PDF/A conversion refused for %s; keeping a plain PDF", input_pdf)
+            tesseract_plugin.MEASUREMENTS.clear()
+            _run(input_pdf, output_pdf, output_type="pdf")
+            pdfa = False
+        measures = dict(tesseract_plugin.MEASUREMENTS)
+        tesseract_plugin.MEASUREMENTS.clear()
+    return OcrResult(pages=pdf_page_texts(output_pdf), pdfa=pdfa, measures=measures)
+
+
+def _run(input_pdf: Path, output_pdf: Path, *, output_type: str) -> None:
+    try:
+        code = ocrmypdf.ocr(
+            input_pdf,
+            output_pdf,
+            language=LANGUAGES,
+            output_type=output_type,
+            pdfa_backend="internal",
+            mode="skip",
+            jobs=1,
+            use_threads=True,
+            optimize=0,
+            rotate_pages=True,
+            rotate_pages_threshold=ORIENTATION_CONFIDENCE,
+            tesseract_timeout=page_timeout(),
+            tesseract_non_ocr_timeout=min(page_timeout(), 60.0),
+            max_image_mpixels=MAX_IMAGE_PIXELS / 1_000_000,
+            progress_bar=False,
+            plugins=[PLUGIN],
+        )
+    except ocr_errors.EncryptedPdfError as exc:
+        raise refuse("PDF được mã hóa: hãy gửi bản không đặt mật khẩu.") from exc
+    except ocr_errors.DigitalSignatureError as exc:
+        raise refuse("PDF có chữ ký số: không nhận dạng chữ để giữ nguyên chữ ký.") from exc
+    except ocr_errors.PdfaConversionFailedError:
+        raise
+    except ocr_errors.InputFileError as exc:
+        raise refuse("Tệp PDF bị hỏng hoặc không xử lý được.") from exc
+    except ocr_errors.ExitCodeException as exc:
+        raise refuse(f"Nhận dạng chữ (OCR) thất bại: {type(exc).__name__}.") from exc
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise refuse("Ảnh trong PDF quá lớn (số điểm ảnh vượt giới hạn an toàn): từ chối.") from exc
+    if code != ocr_errors.ExitCode.ok:
+        raise refuse(f"Nhận dạng chữ (OCR) thất bại (mã {int(code)}).")
+
+
+def ocr_file(path: Path, file_type: FileType, output_pdf: Path) -> OcrResult:
+    """OCR a scan image or a PDF; ``output_pdf`` receives the archival copy."""
+    if not file_type.is_image:
+        return ocr_pdf(path, output_pdf)
+    with tempfile.TemporaryDirectory(prefix="vanthu-ocr-") as tmp:
+        wrapped = Path(tmp) / "scan.pdf"
+        image_to_pdf(path, wrapped)
+        return ocr_pdf(wrapped, output_pdf)
