@@ -26,6 +26,13 @@ def _answers(host: str, port: int) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        # Tests that really commit are followed by a flush, which would also wipe the data the
+        # migrations load (document types, retention tables): restore it after each of them.
+        wanted = "django_db_serialized_rollback"
+        if names is not None and {"transactional_db", "live_server"} & set(names):
+            names.extend([] if wanted in names else [wanted])
     backend = os.environ.get("VANTHU_TEST_BACKEND", "sqlite")
     if backend == "postgres":
         keep, drop = [], []

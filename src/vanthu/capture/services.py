@@ -14,6 +14,7 @@ from vanthu.audit.services import record
 from vanthu.core import blobstore
 from vanthu.orgs.models import DocumentType
 from vanthu.registry.models import DocumentFile, TextStatus
+from vanthu.search.indexing import document_changed
 
 from .pipeline import Captured, capture
 
@@ -78,6 +79,8 @@ def _done(f: DocumentFile, result: Captured, pdfa_sha: str | None) -> DocumentFi
                 "flags": [flag["code"] for flag in result.quality_flags],
             },
         )
+        # The file's text is searchable as soon as this commits.
+        document_changed(f.document_id)
     return f
 
 

@@ -32,6 +32,7 @@ from vanthu.registry.services import (
     require_visible,
     sync_recipient,
 )
+from vanthu.search.indexing import document_changed
 
 
 def _deliver(document: Document, org: Organization) -> Document:
@@ -87,6 +88,7 @@ def _deliver(document: Document, org: Organization) -> Document:
         obj=copy,
         details={"source": document.pk},
     )
+    document_changed(copy.pk)
     return copy
 
 
@@ -123,6 +125,7 @@ def send_outgoing(*, actor: User, document: Document) -> Document:
         obj=document,
         details={"new_deliveries": delivered, "first_send": first_send},
     )
+    document_changed(document.pk)
     return document
 
 
@@ -181,6 +184,7 @@ def register_delivered(*, actor: User, document: Document) -> Document:
         details={"register": register.pk, "period": alloc.period_key, "number": alloc.number},
     )
     _tell_sender(actor, document, Recipient.Status.REGISTERED)
+    document_changed(document.pk)
     return document
 
 
@@ -202,4 +206,5 @@ def return_delivered(*, actor: User, document: Document, reason: str) -> Documen
         details={},
     )
     _tell_sender(actor, document, Recipient.Status.RETURNED)
+    document_changed(document.pk)
     return document

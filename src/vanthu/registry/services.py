@@ -31,9 +31,9 @@ from vanthu.registry.models import (
     Recipient,
     Status,
 )
+from vanthu.search.indexing import document_changed
 
 Errors = dict[str, list[str]]
-
 
 # --- checks shared by the services ----------------------------------------------------------
 
@@ -183,6 +183,7 @@ def register_incoming(*, actor: User, organization: Organization, data: dict[str
         obj=document,
         details={"register": register.pk, "period": alloc.period_key, "number": alloc.number},
     )
+    document_changed(document.pk)
     return document
 
 
@@ -218,6 +219,7 @@ def present(*, actor: User, document: Document, leader: User) -> Document:
         obj=document,
         details={"leader": leader.pk},
     )
+    document_changed(document.pk)
     return document
 
 
@@ -286,6 +288,7 @@ def assign(
             "deadline": deadline.isoformat() if deadline else None,
         },
     )
+    document_changed(document.pk)
     return document
 
 
@@ -313,6 +316,7 @@ def complete(*, actor: User, document: Document, note: str = "") -> Document:
         obj=document,
         details={},
     )
+    document_changed(document.pk)
     return document
 
 
@@ -378,6 +382,7 @@ def create_outgoing(*, actor: User, organization: Organization, data: dict[str, 
         obj=document,
         details={"recipients": len(recipients)},
     )
+    document_changed(document.pk)
     return document
 
 
@@ -415,6 +420,7 @@ def issue_outgoing(*, actor: User, document: Document) -> Document:
         obj=document,
         details={"register": register.pk, "period": alloc.period_key, "number": alloc.number},
     )
+    document_changed(document.pk)
     return document
 
 
