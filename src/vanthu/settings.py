@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "vanthu.capture",
     "vanthu.search",
     "vanthu.records",
+    "vanthu.reports",
     "vanthu.archive",
 ]
 

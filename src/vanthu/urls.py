@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("vanthu.search.api_urls")),
     path("", include("vanthu.records.api_urls")),
     path("", include("vanthu.archive.api_urls")),
+    path("", include("vanthu.reports.api_urls")),
 ]
 
 urlpatterns = [
@@ -17,5 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("van-ban/", include("vanthu.registry.urls")),
+    path("bao-cao/", include("vanthu.reports.urls")),
     path("", include("vanthu.web.urls")),
 ]

@@ -1,0 +1,13 @@
+"""Web pages of the reports (mounted at /bao-cao/; docs/reports.md)."""
+
+from django.urls import path
+
+from vanthu.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("so/<int:pk>/in/", views.register_print, name="register-print"),
+    path("phieu-giai-quyet/<int:pk>/", views.slip, name="slip"),
+    path("thong-ke/", views.statistics_page, name="statistics"),
+]
