@@ -1,0 +1,1 @@
+"""Web pages of the registry (mounted at /van-ban/); docs/registry.md "Giao diện"."""

@@ -1,0 +1,87 @@
+"""Helpers shared by the registry pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vanthu.audit.services import record
+from vanthu.core.enums import Secrecy
+from vanthu.orgs.models import User
+from vanthu.registry.models import Document
+
+PAGE_SIZE = 50
+
+
+def actor(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404
+    return user
+
+
+def show_denied(form: forms.Form, exc: PermissionDenied) -> None:
+    form.add_error(None, str(exc) or _("Bạn không có quyền thực hiện thao tác này."))
+
+
+def audit_read(user: User, document: Document) -> None:
+    # architecture.md invariant 3: every read of a classified document leaves an event.
+    if document.secrecy == Secrecy.NONE:
+        return
+    with transaction.atomic():
+        record(
+            action="document.view",
+            actor=user,
+            organization=document.organization,
+            obj=document,
+            details={"via": "web"},
+        )
+
+
+def paginate(request: HttpRequest, qs: QuerySet[Any]) -> Page[Any]:
+    raw = request.GET.get("trang", "1")
+    number = min(int(raw), 100_000) if raw.isdigit() and int(raw) > 0 else 1
+    return Paginator(qs, PAGE_SIZE).get_page(number)
+
+
+def query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("trang", None)
+    return params.urlencode()
+
+
+HISTORY_LABELS: dict[str, Any] = {
+    "registry.incoming.register": gettext_lazy("Vào sổ"),
+    "registry.incoming.present": gettext_lazy("Trình lãnh đạo"),
+    "registry.incoming.assign": gettext_lazy("Bút phê, giao xử lý"),
+    "registry.incoming.complete": gettext_lazy("Hoàn thành"),
+    "registry.incoming.return": gettext_lazy("Trả lại"),
+    "registry.delivery.receive": gettext_lazy("Nhận liên thông (chờ vào sổ)"),
+    "registry.outgoing.create": gettext_lazy("Tạo dự thảo"),
+    "registry.outgoing.issue": gettext_lazy("Ban hành, cấp số"),
+    "registry.outgoing.send": gettext_lazy("Gửi"),
+    "registry.recipient.status": gettext_lazy("Nơi nhận cập nhật trạng thái"),
+    "registry.file.add": gettext_lazy("Thêm tệp"),
+    "document.view": gettext_lazy("Xem văn bản"),
+    "document.download": gettext_lazy("Tải tệp"),
+}
+
+
+def history_rows(events: QuerySet[Any]) -> list[dict[str, Any]]:
+    # Action, time and who only: details could carry what a reader may not see.
+    return [
+        {
+            "label": HISTORY_LABELS.get(e.action, e.action),
+            "time": e.created_at,
+            "actor": e.actor_name,
+        }
+        for e in events[:500]
+    ]
