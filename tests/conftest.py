@@ -51,6 +51,24 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip("Redis is not running on 127.0.0.1:6379")
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Put back what the migrations load (document types, retention tables, …) when a test
+    that really committed has flushed it away, so every database test starts with it."""
+    if "django_db_setup" not in request.fixturenames:
+        return
+    from django.db import connection
+
+    from vanthu.orgs.models import DocumentType
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if not contents:
+        return
+    with request.getfixturevalue("django_db_blocker").unblock():
+        if not DocumentType.objects.exists():
+            connection.creation.deserialize_db_from_string(contents)
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"vanthu test backend: {os.environ.get('VANTHU_TEST_BACKEND', 'sqlite')}"
 

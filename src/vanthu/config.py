@@ -6,6 +6,7 @@ importing Django settings first.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -37,6 +38,42 @@ def _kept_secret(name: str, nbytes: int) -> str:
 
 def secret_key() -> str:
     return os.environ.get("VANTHU_SECRET_KEY") or _kept_secret("secret_key", 50)
+
+
+def encryption_keys() -> tuple[str, list[str]]:
+    """The installation key (base64 of 32 bytes) and the retired keys still readable.
+
+    ``VANTHU_ENCRYPTION_KEY`` wins; otherwise a key file generated once in the data folder
+    (0600). Retired keys (``VANTHU_ENCRYPTION_OLD_KEYS``, comma-separated, or the lines of
+    ``<data>/encryption_key.old``) keep files readable while ``vanthu rotate-key`` re-wraps.
+    """
+    env = os.environ.get("VANTHU_ENCRYPTION_KEY", "").strip()
+    if env:
+        old = os.environ.get("VANTHU_ENCRYPTION_OLD_KEYS", "")
+        return env, [k.strip() for k in old.split(",") if k.strip()]
+    current = _kept_key(encryption_key_file())
+    retired_file = data_dir() / "encryption_key.old"
+    retired = retired_file.read_text().split() if retired_file.exists() else []
+    return current, retired
+
+
+def encryption_key_file() -> Path:
+    return data_dir() / "encryption_key"
+
+
+def _kept_key(path: Path) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    value = base64.b64encode(secrets.token_bytes(32)).decode()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return value
 
 
 def security_zone() -> str:

@@ -29,6 +29,14 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 VANTHU_SECURITY_ZONE = config.security_zone()
+# docs/security.md: hosts inside the isolated LAN that outbound endpoints may name; and
+# whether ordinary (non-classified) downloads are watermarked too.
+VANTHU_ISOLATED_LAN_HOSTS = [
+    h.strip().lower()
+    for h in os.environ.get("VANTHU_ISOLATED_LAN_HOSTS", "").split(",")
+    if h.strip()
+]
+VANTHU_WATERMARK_ALL = os.environ.get("VANTHU_WATERMARK_ALL", "") == "1"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,6 +64,8 @@ INSTALLED_APPS = [
     "vanthu.records",
     "vanthu.reports",
     "vanthu.archive",
+    "vanthu.exchange",
+    "vanthu.preservation",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +182,9 @@ VANTHU_STORAGE = os.environ.get("VANTHU_STORAGE", str(DATA_DIR / "blobs"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 VANTHU_MAX_UPLOAD_MB = int(os.environ.get("VANTHU_MAX_UPLOAD_MB", "200"))
+# edXML exchange (docs/exchange.md): largest package accepted; PEM bundle of trusted roots.
+VANTHU_EXCHANGE_MAX_MB = int(os.environ.get("VANTHU_EXCHANGE_MAX_MB", "50"))
+VANTHU_EXCHANGE_TRUST_ROOTS = os.environ.get("VANTHU_EXCHANGE_TRUST_ROOTS", "")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -222,7 +235,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "vanthu.core.tasks.sweep",
         "schedule": float(os.environ.get("VANTHU_JOB_SWEEP_SECONDS", "60")),
         "options": {"queue": "default"},
-    }
+    },
+    # TT 05/2025 Điều 26–31: a slice of the fixity cycle each night (vanthu.preservation.jobs).
+    "vanthu-fixity-nightly": {
+        "task": "vanthu.preservation.tasks.nightly_fixity",
+        "schedule": float(os.environ.get("VANTHU_FIXITY_EVERY_SECONDS", "86400")),
+        "options": {"queue": "fixity"},
+    },
 }
 VANTHU_JOB_RESEND_SECONDS = float(os.environ.get("VANTHU_JOB_RESEND_SECONDS", "120"))
 VANTHU_JOB_HEARTBEAT_SECONDS = float(os.environ.get("VANTHU_JOB_HEARTBEAT_SECONDS", "30"))

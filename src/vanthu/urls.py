@@ -5,10 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 api_v1 = [
     path("", include("vanthu.orgs.api_urls")),
     path("", include("vanthu.registry.api_urls")),
+    path("", include("vanthu.access.api_urls")),
     path("", include("vanthu.search.api_urls")),
     path("", include("vanthu.records.api_urls")),
     path("", include("vanthu.archive.api_urls")),
     path("", include("vanthu.reports.api_urls")),
+    path("", include("vanthu.exchange.api_urls")),
+    path("", include("vanthu.preservation.api_urls")),
 ]
 
 urlpatterns = [

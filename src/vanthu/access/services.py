@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from vanthu.access import policy
 from vanthu.access.models import Grant
+from vanthu.access.reads import leads
 from vanthu.audit.services import record
 from vanthu.core.enums import Role, Secrecy
 from vanthu.orgs.models import User
@@ -82,6 +83,9 @@ def revoke_access(*, actor: User, grant: Grant) -> Grant:
     obj = grant.content_type.get_object_for_this_type(pk=grant.object_id)
     if not policy.can_view(actor, obj):
         raise policy.Http404
+    # Revoking is the leader's decision, as granting is (issue 6 item 1).
+    if not leads(actor, _org_of(obj)):  # type: ignore[arg-type]
+        raise PermissionDenied(_("Chỉ lãnh đạo mới được thu hồi quyền tiếp cận."))
     if grant.revoked_at is not None:
         raise ValidationError({"grant": [_("Quyền này đã bị thu hồi trước đó.")]})
     grant.revoked_at = timezone.now()

@@ -13,6 +13,7 @@ from django.db import transaction
 from vanthu.audit.services import record
 from vanthu.core import blobstore
 from vanthu.orgs.models import DocumentType
+from vanthu.registry import files
 from vanthu.registry.models import DocumentFile, TextStatus
 from vanthu.search.indexing import document_changed
 
@@ -37,13 +38,16 @@ def extract_file_text(*, file_id: int) -> DocumentFile | None:
             return f
         f.text_status, f.text_error = TextStatus.WORKING, ""
         f.save(update_fields=["text_status", "text_error"])
-    source = blobstore.path_of(f.sha256)
     if not blobstore.exists(f.sha256):
         return _fail(f, "Không tìm thấy tệp gốc trong kho lưu trữ.")
     types = list(DocumentType.objects.filter(active=True).values_list("code", "name"))
     with tempfile.TemporaryDirectory(prefix="vanthu-capture-") as work:
         try:
+            # Encrypted (classified) files are decrypted into this private folder only.
+            source = files.plaintext_path(f, Path(work))
             result = capture(source, Path(work), name=f.original_name, document_types=types)
+        except files.FileTampered:
+            return _fail(f, "Tệp mã hóa đã bị thay đổi hoặc hỏng; không giải mã được.")
         except ValidationError as exc:
             return _fail(f, _message(exc))
         except Exception:
@@ -53,7 +57,8 @@ def extract_file_text(*, file_id: int) -> DocumentFile | None:
         pdfa_sha = None
         if result.pdfa_path is not None:
             with result.pdfa_path.open("rb") as fh:
-                pdfa_sha, _size = blobstore.put(fh)
+                # The PDF/A copy of a classified file is sealed with the file's own key.
+                pdfa_sha, f.pdfa_nonce = files.store_pdfa(f, fh)
     return _done(f, result, pdfa_sha)
 
 

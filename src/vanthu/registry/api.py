@@ -7,19 +7,19 @@ import re
 import unicodedata
 from typing import Any, cast
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vanthu.audit.services import record
-from vanthu.core import blobstore
-from vanthu.core.enums import Secrecy
+from vanthu.access import downloads
+from vanthu.access.reads import record_read
 from vanthu.orgs.models import Organization, User
 from vanthu.registry import selectors, sending, services
 from vanthu.registry import serializers as ser
@@ -40,16 +40,7 @@ def _home_organization(user: User) -> Organization:
 
 def _audit_read(user: User, document: Document, action: str, details: dict[str, Any]) -> None:
     # architecture.md invariant 3: every read of a classified document leaves an event.
-    if document.secrecy == Secrecy.NONE:
-        return
-    with transaction.atomic():
-        record(
-            action=action,
-            actor=user,
-            organization=document.organization,
-            obj=document,
-            details=details,
-        )
+    record_read(user=user, document=document, action=action, details=details)
 
 
 def _history(document: Document) -> list[dict[str, Any]]:
@@ -286,7 +277,7 @@ class DocumentDetail(APIView):
 class DocumentText(APIView):
     def get(self, request: Request, pk: int) -> Response:
         document = selectors.get_document(_user(request), pk)
-        _audit_read(_user(request), document, "document.view", {"text": True})
+        _audit_read(_user(request), document, "document.text", {})
         files = _files(document)
         state = selectors.text_status(files)
         errors = [f"{f.original_name}: {f.text_error}" for f in files if f.text_error]
@@ -304,27 +295,32 @@ def safe_filename(name: str) -> str:
     return name[:200] or "tep"
 
 
-def watermark(stream: Any, *, user: User, document: Document) -> Any:
-    """Hook for api.md: classified files carry a watermark naming the user and the time.
-
-    TODO(watermark issue): stamp "<user> — <time>" on every page of PDFs and images. Until
-    then the bytes go out unchanged; the read is still audited ("document.download").
-    """
-    return stream
+class FileTamperedError(exceptions.APIException):
+    # A GCM tag failed: the stored file is not what was encrypted (docs/security.md).
+    status_code = status.HTTP_500_INTERNAL_SERVER_ERROR
+    default_detail = (
+        "Tệp mã hóa đã bị thay đổi hoặc hỏng nên không thể giải mã. Sự việc đã được ghi "
+        "nhật ký và báo cho quản trị hệ thống."
+    )
+    default_code = "file_tampered"
 
 
 class FileDownload(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request: Request, pk: int, file_id: int) -> FileResponse:
         user = _user(request)
         file = selectors.get_file(user, pk, file_id)
-        document = file.document
-        _audit_read(user, document, "document.download", {"file": file.pk})
-        stream: Any = blobstore.open_blob(file.sha256)
-        if document.secrecy != Secrecy.NONE:
-            stream = watermark(stream, user=user, document=document)
+        # Plaintext (decrypted), watermarked for classified files, the read audited.
+        try:
+            out = downloads.deliver(user=user, file=file)
+        except downloads.FileTampered as exc:
+            raise FileTamperedError() from exc
+        except DjangoPermissionDenied as exc:
+            # Keep the reason (e.g. a classified format that cannot carry a watermark).
+            raise exceptions.PermissionDenied(str(exc)) from exc
         return FileResponse(
-            stream,
+            out.stream,
             as_attachment=True,
-            filename=safe_filename(file.original_name),
-            content_type=file.content_type or "application/octet-stream",
+            filename=safe_filename(out.filename),
+            content_type=out.content_type or "application/octet-stream",
         )

@@ -365,6 +365,16 @@ class DocumentFile(models.Model):
     ocr_confidence = models.FloatField(null=True, blank=True)
     quality_flags = models.JSONField(default=list, blank=True)
     suggested_fields = models.JSONField(default=dict, blank=True)
+    # Encryption at rest (docs/security.md; Luật BVBMNN 2018 Điều 5: classified content is
+    # stored only under cipher protection). ``sha256`` stays the blob's address (the
+    # ciphertext), so fixity checks work; ``plaintext_sha256`` is the document's identity.
+    encrypted = models.BooleanField(default=False)
+    plaintext_sha256 = models.CharField(max_length=64, blank=True)
+    key_id = models.CharField(max_length=16, blank=True)
+    wrapped_key = models.CharField(max_length=64, blank=True)
+    nonce = models.CharField(max_length=24, blank=True)
+    # The PDF/A copy is sealed with the same data key under its own base nonce.
+    pdfa_nonce = models.CharField(max_length=24, blank=True)
 
     # Files are seen through their document: the same organisation, secrecy and participants.
     access = AccessSpec(

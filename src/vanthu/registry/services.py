@@ -18,10 +18,9 @@ from django.utils.translation import gettext as _
 
 from vanthu.access import policy
 from vanthu.audit.services import record
-from vanthu.core import blobstore
 from vanthu.core.enums import Role, Secrecy, Urgency
 from vanthu.orgs.models import Organization, User
-from vanthu.registry import numbering
+from vanthu.registry import files, numbering
 from vanthu.registry.models import (
     Assignment,
     Channel,
@@ -460,17 +459,19 @@ def add_file(*, actor: User, document: Document, upload: UploadedFile) -> Docume
     if errors:
         raise ValidationError(errors)
     upload.seek(0)
-    sha, size = blobstore.put(upload)  # type: ignore[arg-type]
-    return _store_file(actor=actor, document=document, upload=upload, sha=sha, size=size)
+    # Classified files are encrypted before they touch the disk (docs/security.md).
+    stored = files.store(upload, secrecy=document.secrecy)  # type: ignore[arg-type]
+    return _store_file(actor=actor, document=document, upload=upload, stored=stored)
 
 
 @transaction.atomic
 def _store_file(
-    *, actor: User, document: Document, upload: UploadedFile, sha: str, size: int
+    *, actor: User, document: Document, upload: UploadedFile, stored: files.Stored
 ) -> DocumentFile:
     document = Document.objects.select_for_update().get(pk=document.pk)
     last = document.files.aggregate(m=Max("position"))["m"]
     name = (upload.name or "tep").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    sha, size = stored.sha256, stored.size
     file = DocumentFile.objects.create(
         document=document,
         position=(last or 0) + 1,
@@ -479,6 +480,7 @@ def _store_file(
         content_type=(upload.content_type or "application/octet-stream")[:150],
         original_name=name,
         uploaded_by=actor,
+        **stored.fields(),
     )
     _enqueue_text_extraction(file)
     record(
