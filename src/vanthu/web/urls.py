@@ -16,11 +16,8 @@ urlpatterns = [
     path("tra-cuu/", views.search, name="search"),
     # Sections whose screens are still being built: a clean placeholder, never a 404. The
     # registry mounts /van-ban/ before this file, so its real pages win when they exist.
-    path("van-ban/den/", views.placeholder, {"section": "incoming"}, name="incoming"),
-    path("van-ban/di/", views.placeholder, {"section": "outgoing"}, name="outgoing"),
     path("ho-so/", views.placeholder, {"section": "dossiers"}, name="dossiers"),
     path("luu-tru/", views.placeholder, {"section": "archive"}, name="archive"),
-    path("bao-cao/", views.placeholder, {"section": "reports"}, name="reports"),
     path("quan-tri/", admin_orgs.admin_index, name="admin"),
     path("quan-tri/to-chuc/", admin_orgs.org_tree, name="org-tree"),
     path("quan-tri/to-chuc/them/", admin_orgs.org_create, name="org-create"),

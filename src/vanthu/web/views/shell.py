@@ -1,12 +1,14 @@
-"""Home page, search box target and the placeholders of sections still being built."""
+"""Home page, the search page and the placeholders of sections still being built."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from vanthu.search.selectors import search_documents
 from vanthu.web.context import SECTIONS
 
 
@@ -34,9 +36,29 @@ def placeholder(request: HttpRequest, section: str) -> HttpResponse:
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
-    return render(
-        request,
-        "web/placeholder.html",
-        {"section_title": _TITLES["search"], "query": query},
-    )
+    """Tra cứu: the search box of every page. Reads go through the search selector, whose
+    query carries the access rules, so results and counts hold only what the user may see."""
+    query = request.GET.get("q", "").strip()[:500]
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    context: dict[str, object] = {"query": query, "page": page, "page_size": _PAGE}
+    if query:
+        try:
+            found = search_documents(
+                request.user,  # type: ignore[arg-type]
+                query,
+                offset=(page - 1) * _PAGE,
+                limit=_PAGE,
+            )
+        except ValidationError as exc:
+            context["error"] = " ".join(exc.message_dict.get("q", exc.messages))
+        else:
+            context["count"] = found.count
+            context["hits"] = found.hits
+            context["has_next"] = page * _PAGE < found.count
+    return render(request, "web/search.html", context)
+
+
+_PAGE = 20
