@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("vanthu.reports.api_urls")),
     path("", include("vanthu.exchange.api_urls")),
     path("", include("vanthu.preservation.api_urls")),
+    path("", include("vanthu.capture.api_urls")),
 ]
 
 urlpatterns = [
@@ -22,5 +23,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("van-ban/", include("vanthu.registry.urls")),
     path("bao-cao/", include("vanthu.reports.urls")),
+    path("so-hoa/", include("vanthu.capture.urls")),
     path("", include("vanthu.web.urls")),
 ]

@@ -20,3 +20,19 @@ def extract_text(payload: dict[str, Any]) -> dict[str, Any] | None:
     if f is None:
         raise PermanentError(f"Không có tệp {file_id}.")
     return result_summary(f)
+
+
+@handler("capture.import_batch")
+def import_batch(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """Turn the files of a scan batch into pending documents (resumable, see batches.py)."""
+    from .batches import run_batch
+    from .models import ScanBatch
+
+    try:
+        batch_id = int(payload["batch_id"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PermanentError(f"Thiếu hoặc sai batch_id: {payload!r}") from exc
+    if not ScanBatch.objects.filter(pk=batch_id).exists():
+        raise PermanentError(f"Không có lô quét {batch_id}.")
+    batch = run_batch(batch_id=batch_id)
+    return {"batch_id": batch.pk, "status": batch.status, "pages_done": batch.pages_done}

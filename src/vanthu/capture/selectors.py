@@ -1,0 +1,34 @@
+"""Reads of the capture app: batches and the "chờ vào sổ" queue, through the access policy."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from vanthu.access import policy
+from vanthu.orgs.models import User
+from vanthu.registry.models import Document, Status
+from vanthu.registry.selectors import visible_documents
+
+from .models import ScanBatch
+
+
+def batches(user: User) -> QuerySet[ScanBatch]:
+    return policy.visible(user, ScanBatch.objects.select_related("organization")).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def get_batch(user: User, pk: int) -> ScanBatch:
+    """Missing and not visible are the same 404."""
+    return policy.get_visible_or_404(user, ScanBatch.objects.select_related("organization"), pk=pk)
+
+
+def pending_scans(user: User) -> QuerySet[Document]:
+    """Scanned documents waiting for the clerk to register them (chờ vào sổ)."""
+    qs = Document.objects.filter(status=Status.PENDING_REGISTRATION, scan_item__isnull=False)
+    return (
+        visible_documents(user, qs)
+        .select_related("scan_item", "organization")
+        .prefetch_related("files")
+        .order_by("pk")
+    )

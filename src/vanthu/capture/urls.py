@@ -1,0 +1,13 @@
+"""Web pages of the capture app (mounted at /so-hoa/)."""
+
+from django.urls import path
+
+from vanthu.capture import views
+
+app_name = "capture"
+urlpatterns = [
+    path("", views.scan_home, name="home"),
+    path("lo/", views.batch_rows, name="batch-rows"),
+    path("lo/<int:pk>/tam-dung/", views.batch_pause, name="batch-pause"),
+    path("lo/<int:pk>/tiep-tuc/", views.batch_resume, name="batch-resume"),
+]
