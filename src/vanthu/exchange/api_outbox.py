@@ -59,9 +59,7 @@ class OutboxList(generics.ListAPIView[OutboxMessage]):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, enum=[s.value for s in OutboxMessage.State])
-        ]
+        parameters=[OpenApiParameter("status", str, enum=[s.value for s in OutboxMessage.State])]
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)

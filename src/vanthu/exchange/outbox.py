@@ -97,9 +97,7 @@ def send_to_partners(
     Idempotent: a partner that already has a message for this DocumentId and business type gets
     no second one (the unique key ``exchange_outbox_once`` is the guarantee).
     """
-    document = Document.objects.select_related("organization", "document_type").get(
-        pk=document.pk
-    )
+    document = Document.objects.select_related("organization", "document_type").get(pk=document.pk)
     partners = partners_of(document)
     if not partners:
         return []
@@ -123,7 +121,11 @@ def send_to_partners(
                 actor=actor,
                 organization=document.organization,
                 obj=document,
-                details={"partner": partner.organ_id, "document_id": edxml_id, "message": message.pk},
+                details={
+                    "partner": partner.organ_id,
+                    "document_id": edxml_id,
+                    "message": message.pk,
+                },
             )
     return messages
 
@@ -260,9 +262,7 @@ def _failed(message: OutboxMessage, attempts: int, error: str, *, transient: boo
         fields.update(status=State.DEAD, next_attempt_at=None)
     else:
         delay = jobs.retry_delay(attempts)
-        fields.update(
-            status=State.PENDING, next_attempt_at=now + datetime.timedelta(seconds=delay)
-        )
+        fields.update(status=State.PENDING, next_attempt_at=now + datetime.timedelta(seconds=delay))
     with transaction.atomic():
         OutboxMessage.objects.filter(pk=message.pk).update(**fields)
         if dead:

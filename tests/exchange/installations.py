@@ -1,0 +1,146 @@
+"""Two real Vanthu installations on loopback, each the other's partner (issue 9 item 5).
+
+Each has its own data folder and SQLite database and runs ``vanthu serve`` (gunicorn with one
+worker plus a Celery worker with its sweep); each is driven through ``tests.exchange.peer``.
+Used by tests/exchange/test_two_installations.py and benchmarks/bench_exchange.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(check: Callable[[], Any], timeout: float, what: str, every: float = 0.3) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+class Installation:
+    def __init__(self, root: Path, code: str, name: str, symbol: str) -> None:
+        self.code, self.name, self.symbol = code, name, symbol
+        self.data = root / code
+        self.data.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.inbound = secrets.token_hex(20)  # the token the partner posts to our inbox with
+        self.log = self.data / "serve.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("VANTHU_", "DJANGO_"))}
+        env.update(
+            DJANGO_SETTINGS_MODULE="vanthu.settings",
+            PYTHONPATH=os.pathsep.join([str(REPO / "src"), str(REPO)]),
+            DATABASE_URL=f"sqlite:///{self.data / 'vanthu.sqlite3'}",
+            VANTHU_DATA_DIR=str(self.data),
+            VANTHU_BROKER_POLL_SECONDS="0.1",
+            VANTHU_JOB_HEARTBEAT_SECONDS="1",
+            # Backoff 0.5 s, 1 s, 2 s … so that a test sees several retries in seconds.
+            VANTHU_JOB_RETRY_SECONDS="0.5",
+            VANTHU_JOB_SWEEP_SECONDS="2",
+            VANTHU_JOB_RESEND_SECONDS="3",
+            VANTHU_LOG_LEVEL="WARNING",
+        )
+        self.env = env
+
+    @property
+    def inbox(self) -> str:
+        return f"{self.url}/api/v1/exchange/inbox/"
+
+    def start(self) -> None:
+        cmd = [sys.executable, "-m", "vanthu.cli", "serve", "--host", "127.0.0.1"]
+        cmd += ["--port", str(self.port), "--workers", "1", "--job-workers", "1"]
+        out = self.log.open("ab")
+        self.proc = subprocess.Popen(cmd, env=self.env, cwd=self.data, stdout=out, stderr=out)
+
+    def ready(self, timeout: float = 60) -> None:
+        wait_for(lambda: self._status("/dang-nhap/") == 200, timeout, f"{self.code} to answer")
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(40)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def _status(self, path: str) -> int:
+        if self.proc is not None and self.proc.poll() is not None:
+            raise AssertionError(f"{self.code} stopped:\n{self.tail()}")
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=5) as answer:  # noqa: S310
+                return int(answer.status)
+        except urllib.error.HTTPError as exc:
+            return exc.code
+        except OSError:
+            return 0
+
+    def peer(self, action: str, **args: Any) -> Any:
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.exchange.peer", action, json.dumps(args)],
+            env=self.env,
+            cwd=self.data,
+            capture_output=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise AssertionError(f"peer {action} on {self.code}: {done.stderr.decode()[-3000:]}")
+        return json.loads(done.stdout.decode().strip().splitlines()[-1])
+
+    def tail(self, lines: int = 40) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def pair(root: Path) -> tuple[Installation, Installation]:
+    a = Installation(root, "TUHN", "Thành ủy Hà Nội", "TU")
+    b = Installation(root, "TUHP", "Thành ủy Hải Phòng", "TU")
+    return a, b
+
+
+def configure(a: Installation, b: Installation) -> None:
+    """Each installation knows the other as a partner, with the token the other issued."""
+    for me, other in ((a, b), (b, a)):
+        me.peer(
+            "setup",
+            code=me.code,
+            name=me.name,
+            symbol=me.symbol,
+            partner_code=other.code,
+            partner_name=other.name,
+            endpoint=other.inbox,
+            inbound=me.inbound,
+            outbound=other.inbound,
+        )
+
+
+def all_sent(inst: Installation, total: int) -> Any:
+    report = inst.peer("report")
+    return report if report["outbox"].get("sent", 0) == total else None
