@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanthu.audit.services import record
+from vanthu.core.enums import Secrecy
 from vanthu.orgs.models import Organization, User
 from vanthu.registry import numbering
 from vanthu.registry.models import (
@@ -27,6 +28,7 @@ from vanthu.registry.models import (
 )
 from vanthu.registry.services import (
     _enqueue_text_extraction,
+    _tell_partner,
     check_clearance,
     require_clerk,
     require_visible,
@@ -125,6 +127,12 @@ def send_outgoing(*, actor: User, document: Document) -> Document:
         obj=document,
         details={"new_deliveries": delivered, "first_send": first_send},
     )
+    if document.secrecy == Secrecy.NONE:
+        # Recipients that are partners in other installations get the edXML package through
+        # the outbox; classified documents never leave by exchange (domain.md §2.6).
+        from vanthu.exchange.outbox import send_to_partners  # exchange imports the registry
+
+        send_to_partners(document, actor=actor)
     document_changed(document.pk)
     return document
 
@@ -184,6 +192,7 @@ def register_delivered(*, actor: User, document: Document) -> Document:
         details={"register": register.pk, "period": alloc.period_key, "number": alloc.number},
     )
     _tell_sender(actor, document, Recipient.Status.REGISTERED)
+    _tell_partner(document, "03")
     document_changed(document.pk)
     return document
 
@@ -206,5 +215,6 @@ def return_delivered(*, actor: User, document: Document, reason: str) -> Documen
         details={},
     )
     _tell_sender(actor, document, Recipient.Status.RETURNED)
+    _tell_partner(document, "02", reason)
     document_changed(document.pk)
     return document

@@ -34,6 +34,15 @@ from vanthu.search.indexing import document_changed
 
 Errors = dict[str, list[str]]
 
+
+def _tell_partner(document: Document, code: str, reason: str = "") -> None:
+    """Status feedback to the sender of a document that came by edXML (domain.md §7.3); a
+    document that did not come by exchange has nobody to tell, and nothing happens."""
+    from vanthu.exchange.outbox import status_changed  # exchange imports the registry
+
+    status_changed(document, code, reason)
+
+
 # --- checks shared by the services ----------------------------------------------------------
 
 
@@ -287,6 +296,7 @@ def assign(
             "deadline": deadline.isoformat() if deadline else None,
         },
     )
+    _tell_partner(document, "04")
     document_changed(document.pk)
     return document
 
@@ -315,6 +325,7 @@ def complete(*, actor: User, document: Document, note: str = "") -> Document:
         obj=document,
         details={},
     )
+    _tell_partner(document, "06")
     document_changed(document.pk)
     return document
 
