@@ -185,6 +185,10 @@ VANTHU_MAX_UPLOAD_MB = int(os.environ.get("VANTHU_MAX_UPLOAD_MB", "200"))
 # edXML exchange (docs/exchange.md): largest package accepted; PEM bundle of trusted roots.
 VANTHU_EXCHANGE_MAX_MB = int(os.environ.get("VANTHU_EXCHANGE_MAX_MB", "50"))
 VANTHU_EXCHANGE_TRUST_ROOTS = os.environ.get("VANTHU_EXCHANGE_TRUST_ROOTS", "")
+VANTHU_EXCHANGE_MAX_ATTEMPTS = int(os.environ.get("VANTHU_EXCHANGE_MAX_ATTEMPTS", "12"))
+VANTHU_EXCHANGE_TIMEOUT_SECONDS = float(os.environ.get("VANTHU_EXCHANGE_TIMEOUT_SECONDS", "30"))
+# Behind our own nginx the client address comes from X-Real-IP (docs/deploy.md).
+VANTHU_TRUST_PROXY = os.environ.get("VANTHU_TRUST_PROXY", "") == "1"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
