@@ -24,5 +24,6 @@ urlpatterns = [
     path("van-ban/", include("vanthu.registry.urls")),
     path("bao-cao/", include("vanthu.reports.urls")),
     path("so-hoa/", include("vanthu.capture.urls")),
+    path("luu-tru/", include("vanthu.archive.urls")),
     path("", include("vanthu.web.urls")),
 ]

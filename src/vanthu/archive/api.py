@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -192,3 +193,29 @@ class TransferReturn(APIView):
             reason=ser.validated_data["reason"],
         )
         return Response(TransferSerializer(transfer).data)
+
+
+class TransferListPdf(APIView):
+    """Mục lục hồ sơ nộp lưu as PDF (2 copies, Phụ lục V)."""
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        from vanthu.archive import pdf
+
+        actor = acting_user(request)
+        transfer = selectors.get_transfer(actor, pk)
+        data = pdf.transfer_list_pdf(transfer, selectors.transfer_rows(actor, transfer))
+        return HttpResponse(data, content_type="application/pdf")
+
+
+class HandoverPdf(APIView):
+    """Biên bản giao nhận as PDF (2 copies)."""
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        from vanthu.archive import pdf
+
+        actor = acting_user(request)
+        transfer = selectors.get_transfer(actor, pk)
+        facts = selectors.handover_record(transfer, selectors.transfer_rows(actor, transfer))
+        return HttpResponse(pdf.handover_pdf(transfer, facts), content_type="application/pdf")

@@ -8,4 +8,6 @@ urlpatterns = [
     path("transfers/<int:pk>/", api.TransferDetail.as_view(), name="api-transfer"),
     path("transfers/<int:pk>/accept/", api.TransferAccept.as_view(), name="api-transfer-accept"),
     path("transfers/<int:pk>/return/", api.TransferReturn.as_view(), name="api-transfer-return"),
+    path("transfers/<int:pk>/list.pdf", api.TransferListPdf.as_view(), name="api-transfer-pdf"),
+    path("transfers/<int:pk>/handover.pdf", api.HandoverPdf.as_view(), name="api-handover-pdf"),
 ]

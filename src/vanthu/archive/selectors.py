@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from vanthu.access import policy
-from vanthu.archive.models import Transfer, TransferItem
+from vanthu.archive.models import HeldBack, Transfer, TransferItem
 from vanthu.archive.services import MIN_YEARS_TO_TRANSFER, due_date
 from vanthu.orgs.models import User
 from vanthu.records.models import Dossier, RetentionCode
@@ -39,6 +39,11 @@ def transfer_due(
         Q(retention_code=RetentionCode.PERMANENT) | Q(retention_years__gte=MIN_YEARS_TO_TRANSFER)
     )
     qs = qs.exclude(Exists(in_transfer))
+    # NĐ 30 Điều 31: a dossier kept back with the head's approval is not due until its date.
+    kept = HeldBack.objects.filter(
+        dossier=OuterRef("pk"), status="approved", until__gte=today or timezone.localdate()
+    )
+    qs = qs.exclude(Exists(kept))
     if organization:
         qs = qs.filter(organization_id=int(organization)) if organization.isdigit() else qs.none()
     if due_within is not None:

@@ -1,0 +1,105 @@
+"""Khai thác, sử dụng (access requests) and the register of use (sổ sử dụng bản lưu).
+
+Rules: Luật Lưu trữ 2024 Điều 23, TT 05/2025 Điều 37–42, NĐ 30 (domain.md §3.5).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from vanthu.access.policy import AccessSpec
+from vanthu.core.enums import Secrecy
+
+# TT 05/2025 Điều 38: a reading copy on the system lasts at most 15 days.
+MAX_READING_DAYS = 15
+
+
+class AccessRequest(models.Model):
+    """Phiếu yêu cầu khai thác tài liệu lưu trữ."""
+
+    class Mode(models.TextChoices):
+        READ = "read", _("Đọc trên hệ thống")
+        COPY = "copy", _("Bản sao")
+        CERTIFIED_COPY = "certified_copy", _("Bản sao có xác thực")
+        BORROW = "borrow", _("Mượn bản gốc")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("chờ duyệt")
+        APPROVED = "approved", _("đã duyệt")
+        REFUSED = "refused", _("không duyệt")
+        RETURNED = "returned", _("đã trả bản gốc")
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    purpose = models.TextField(_("mục đích khai thác"))
+    mode = models.CharField(_("hình thức"), max_length=20, choices=Mode.choices)
+    days = models.PositiveSmallIntegerField(_("số ngày"))
+    secrecy = models.CharField(max_length=20, choices=Secrecy.choices, default=Secrecy.NONE)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    # End of the reading period, or the due date of a loan.
+    valid_until = models.DateTimeField(_("hết hạn"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("ngày trả"), null=True, blank=True)
+
+    access = AccessSpec(participants=("requester", "decided_by"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(days__gte=1, days__lte=MAX_READING_DAYS), name="access_request_days"
+            ),
+        ]
+        verbose_name = _("phiếu yêu cầu khai thác")
+        verbose_name_plural = _("phiếu yêu cầu khai thác")
+
+    def __str__(self) -> str:
+        return f"{self.requester_id}: {self.purpose[:40]}"
+
+
+class AccessRequestItem(models.Model):
+    request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="items")
+    dossier = models.ForeignKey("records.Dossier", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["request", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "dossier"], name="access_item_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.dossier_id}"
+
+
+class UseEntry(models.Model):
+    """One line of the sổ sử dụng bản lưu: who used what, how, when, and who allowed it."""
+
+    request = models.ForeignKey(AccessRequest, on_delete=models.PROTECT, related_name="uses")
+    dossier = models.ForeignKey("records.Dossier", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20)
+    at = models.DateTimeField(auto_now_add=True)
+
+    access = AccessSpec(
+        org_field="request__organization",
+        secrecy_field="request__secrecy",
+        participants=("request__requester", "request__decided_by"),
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.action} {self.dossier_id}"

@@ -1,0 +1,108 @@
+"""Reads of holdings, disposal and use. Every one takes the acting user and goes through access."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from vanthu.access import policy
+from vanthu.archive.models import (
+    AccessRequest,
+    ArchivalUnit,
+    Disposal,
+    DisposalItem,
+    Fonds,
+    HeldBack,
+    LegalHold,
+    StorageLocation,
+    UseEntry,
+)
+from vanthu.orgs.models import User
+from vanthu.records.models import Dossier, RetentionCode
+
+
+def fonds_list(user: User) -> QuerySet[Fonds]:
+    return policy.visible(user, Fonds.objects.select_related("organization"))
+
+
+def locations(user: User) -> QuerySet[StorageLocation]:
+    return policy.visible(user, StorageLocation.objects.select_related("parent__parent"))
+
+
+def get_location(user: User, pk: int) -> StorageLocation:
+    return policy.get_visible_or_404(user, StorageLocation.objects.all(), pk=pk)
+
+
+def box_units(user: User, box: StorageLocation) -> list[ArchivalUnit]:
+    """Dossiers in a box that the user may see (a label never names a hidden dossier)."""
+    qs = ArchivalUnit.objects.filter(box=box).select_related("dossier", "fonds")
+    return list(policy.visible(user, qs).order_by("catalogue_number", "file_number"))
+
+
+def held_back(user: User) -> QuerySet[HeldBack]:
+    return policy.visible(user, HeldBack.objects.select_related("dossier"))
+
+
+def to_review(user: User, *, today: datetime.date | None = None) -> QuerySet[Dossier]:
+    """TT 05/2025 Chương VII: expired dossiers listed automatically as "Xem xét hủy".
+
+    Expired: closed, a number of years, and the last year of retention over (from the year the
+    work ended, domain.md §9 item 20); not already in a decided disposal.
+    """
+    today = today or timezone.localdate()
+    decided = DisposalItem.objects.filter(dossier=OuterRef("pk")).exclude(disposal__status="draft")
+    qs = (
+        Dossier.objects.filter(status=Dossier.Status.CLOSED, retention_years__isnull=False)
+        .exclude(retention_code__in=[RetentionCode.PERMANENT, RetentionCode.UNTIL_INVALID])
+        .exclude(Exists(decided))
+    )
+    qs = qs.annotate(last_year=ExtractYear("end_date") + F("retention_years")).filter(
+        end_date__isnull=False, last_year__lt=today.year
+    )
+    on_hold = LegalHold.objects.filter(dossier=OuterRef("pk"), released_at__isnull=True)
+    result = qs.annotate(on_hold=Exists(on_hold))
+    return policy.visible(user, result).order_by("end_date", "code", "pk")
+
+
+def holds(user: User) -> QuerySet[LegalHold]:
+    return policy.visible(user, LegalHold.objects.select_related("dossier"))
+
+
+def disposals(user: User) -> QuerySet[Disposal]:
+    return policy.visible(user, Disposal.objects.all()).distinct()
+
+
+def get_disposal(user: User, pk: int) -> Disposal:
+    return policy.get_visible_or_404(user, Disposal.objects.select_related("organization"), pk=pk)
+
+
+def disposal_items(user: User, disposal: Disposal) -> list[DisposalItem]:
+    visible = policy.visible(user, Dossier.objects.filter(disposal_items__disposal=disposal))
+    return list(
+        DisposalItem.objects.filter(disposal=disposal, dossier__in=visible.values("pk"))
+        .select_related("dossier")
+        .order_by("position")
+    )
+
+
+def requests(user: User, *, status: str | None = None) -> QuerySet[AccessRequest]:
+    qs = AccessRequest.objects.select_related("requester")
+    if status:
+        qs = qs.filter(status=status)
+    return policy.visible(user, qs)
+
+
+def get_request(user: User, pk: int) -> AccessRequest:
+    return policy.get_visible_or_404(
+        user, AccessRequest.objects.select_related("organization", "requester"), pk=pk
+    )
+
+
+def use_register(user: User) -> QuerySet[UseEntry]:
+    """Sổ sử dụng bản lưu: who used which dossier, how, when, and who allowed it."""
+    qs = UseEntry.objects.select_related("dossier", "user", "request__decided_by")
+    visible_dossiers = policy.visible(user, Dossier.objects.all()).values("pk")
+    return policy.visible(user, qs).filter(dossier__in=visible_dossiers)
