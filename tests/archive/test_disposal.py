@@ -103,6 +103,12 @@ def test_full_disposal_deletes_content_and_keeps_hashes(
             destruction_record="Đã hủy bằng máy hủy.",
         )
     assert not blobstore.exists(sha)
+    # Destroyed by decision, not lost: verify and the fixity cycle do not report it.
+    from vanthu.preservation.fixity import all_blobs
+    from vanthu.registry.integrity import verify_files
+
+    assert list(verify_files()) == []
+    assert sha not in all_blobs()
     item = DisposalItem.objects.get(disposal=disposal)
     assert item.destroyed_files[0]["sha256"] == sha
     assert Dossier.objects.filter(pk=dossier.pk).exists()

@@ -71,8 +71,24 @@ def referenced_blobs(rows: Iterable[tuple[str, str | None]]) -> Iterator[str]:
                 yield name
 
 
+def destroyed_file_ids() -> set[int]:
+    """Files whose content an approved disposal deleted: their rows stay forever, their blobs
+    are gone by design, so fixity and verify must not call them missing."""
+    from vanthu.archive.models_disposal import DisposalItem  # the archive owns disposal
+
+    ids: set[int] = set()
+    for rows in DisposalItem.objects.values_list("destroyed_files", flat=True):
+        ids.update(int(row["file"]) for row in rows or [])
+    return ids
+
+
 def all_blobs() -> list[str]:
-    rows = DocumentFile.objects.order_by("pk").values_list("sha256", "pdfa_sha256").iterator()
+    rows = (
+        DocumentFile.objects.exclude(pk__in=destroyed_file_ids())
+        .order_by("pk")
+        .values_list("sha256", "pdfa_sha256")
+        .iterator()
+    )
     return list(referenced_blobs(rows))
 
 

@@ -1,8 +1,8 @@
 """The files part of ``vanthu verify`` (architecture.md invariant 2).
 
-Every DocumentFile row whose blob is missing, and every blob whose bytes no longer hash to its
-name, original or PDF/A copy. Encrypted blobs are addressed by the SHA-256 of the ciphertext,
-so the same check holds for them without a key.
+Every DocumentFile row whose blob is missing (except files an approved disposal destroyed),
+and every blob whose bytes no longer hash to its name, original or PDF/A copy. Encrypted blobs
+are addressed by the SHA-256 of the ciphertext, so the same check holds for them without a key.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
-from vanthu.preservation.fixity import check_blob
+from vanthu.preservation.fixity import check_blob, destroyed_file_ids
 from vanthu.preservation.models import Outcome
 from vanthu.registry.models import DocumentFile
 
@@ -20,7 +20,11 @@ def verify_files(sample: float | None = None, organization: Any = None) -> Itera
     """One line per problem. ``sample`` (0–1] checks that share of blobs, chosen at random."""
     if sample is not None and not 0 < sample <= 1:
         raise ValueError("sample must be in (0, 1]")
-    rows = DocumentFile.objects.select_related("document").order_by("pk")
+    rows = (
+        DocumentFile.objects.select_related("document")
+        .exclude(pk__in=destroyed_file_ids())
+        .order_by("pk")
+    )
     if organization is not None:
         rows = rows.filter(organization.subtree_q("document__organization"))
     results: dict[str, str | None] = {}
