@@ -1,0 +1,468 @@
+"""Registry speed (issue 3): registration throughput over HTTP, and lists at scale.
+
+1. A fresh PostgreSQL database ``vanthu_bench_<pid>``, ``migrate``, one committee with a clerk
+   and a token; gunicorn ``vanthu.wsgi`` on loopback; ``BENCH_REGISTRY_CLIENTS`` threads (32)
+   POST ``/api/v1/incoming/`` until ``BENCH_REGISTRY_COUNT`` (3,000) are registered. Reports
+   registrations/s and p50/p95/p99, then checks the arrival numbers are exactly 1..N.
+2. ``pgbench`` on a scratch database: single-row INSERTs, same client count, for comparison.
+3. ``BENCH_REGISTRY_DOCS`` (200,000; the documented run used 1,000,000) incoming documents for
+   the same organisation by ``INSERT ... SELECT generate_series``; then the API list (first and
+   deep pages, filters), ``COUNT(*)``, the selectors and the inbox are timed, with EXPLAIN plans.
+
+Run: ``.venv/bin/python -m benchmarks bench_registry``. Scratch databases are dropped at the end.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.client
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+COUNT = int(os.environ.get("BENCH_REGISTRY_COUNT", "3000"))
+CLIENTS = int(os.environ.get("BENCH_REGISTRY_CLIENTS", "32"))
+WORKERS = int(os.environ.get("BENCH_REGISTRY_WORKERS", "4"))
+WORKER_CLASS = os.environ.get("BENCH_REGISTRY_WORKER_CLASS", "sync")
+THREADS = int(os.environ.get("BENCH_REGISTRY_THREADS", "1"))
+DOCS = int(os.environ.get("BENCH_REGISTRY_DOCS", "200000"))
+REPEAT = int(os.environ.get("BENCH_REGISTRY_REPEAT", "15"))
+PGBENCH_SECONDS = int(os.environ.get("BENCH_PGBENCH_SECONDS", "20"))
+PLANS = os.environ.get("BENCH_REGISTRY_PLANS", "1") == "1"
+# Keep the bench database for manual EXPLAIN work (drop it yourself afterwards).
+KEEP = os.environ.get("BENCH_REGISTRY_KEEP", "") == "1"
+YEARS = [str(y) for y in range(2016, 2026)]  # the bulk documents; the HTTP ones are this year
+
+
+def psql(sql: str, db: str = "postgres") -> str:
+    out = subprocess.run(
+        ["psql", f"{PG_URL}/{db}", "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout.strip()
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def summary_ms(values: list[float]) -> str:
+    ms = [v * 1000 for v in values]
+    return f"p50 {pct(ms, 50):.1f} ms, p95 {pct(ms, 95):.1f} ms, p99 {pct(ms, 99):.1f} ms"
+
+
+# --- set-up ---------------------------------------------------------------------------------
+
+
+def setup_django(db: str, data_dir: str) -> None:
+    os.environ["DATABASE_URL"] = f"{PG_URL}/{db}"
+    os.environ["VANTHU_DATA_DIR"] = data_dir
+    os.environ["DJANGO_SETTINGS_MODULE"] = "vanthu.settings"
+    sys.path[:0] = [str(ROOT / "src")]
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def create_people() -> dict[str, Any]:
+    """One committee, its clerk (with a token), a specialist for the inbox: via the services."""
+    from rest_framework.authtoken.models import Token
+
+    from vanthu.core.enums import OrgKind, Role
+    from vanthu.orgs import services
+    from vanthu.orgs.models import User
+
+    admin = User.objects.create_superuser(
+        username="bench-admin", password=secrets.token_urlsafe(16)
+    )
+    org = services.create_organization(
+        actor=admin, code="TU", name="Thành ủy", symbol="TU", kind=OrgKind.COMMITTEE, parent=None
+    )
+    clerk = services.create_user(
+        actor=admin,
+        username="vanthu",
+        password=secrets.token_urlsafe(16),
+        full_name="Nguyễn Thị Văn Thư",
+        organization=org,
+        roles=[Role.CLERK],
+    )
+    specialist = services.create_user(
+        actor=admin,
+        username="chuyenvien",
+        password=secrets.token_urlsafe(16),
+        full_name="Trần Văn Chuyên",
+        organization=org,
+        roles=[Role.SPECIALIST],
+    )
+    return {
+        "admin": admin,
+        "org": org,
+        "clerk": clerk,
+        "specialist": specialist,
+        "token": Token.objects.create(user=clerk).key,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
+    args = [str(BIN / "gunicorn"), "vanthu.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(WORKERS)]
+    args += ["--worker-class", WORKER_CLASS, "--threads", str(THREADS), "--backlog", "256"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.Popen(args, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+
+
+def request(
+    conn: http.client.HTTPConnection, method: str, path: str, token: str, body: Any = None
+) -> tuple[int, bytes]:
+    headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    for attempt in (1, 2):
+        try:
+            conn.request(method, path, body=data, headers=headers)
+            response = conn.getresponse()
+            return response.status, response.read()
+        except (ConnectionError, http.client.RemoteDisconnected, http.client.CannotSendRequest):
+            # A sync worker closes the connection after each answer: reconnect once.
+            conn.close()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def wait_ready(port: int, token: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            if request(conn, "GET", "/api/v1/incoming/?page_size=1", token)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+# --- 1. registration throughput --------------------------------------------------------------
+
+
+def register_over_http(port: int, token: str) -> dict[str, Any]:
+    lock = threading.Lock()
+    issued = [0]
+    latencies: list[float] = []
+    failures: list[str] = []
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while True:
+            with lock:
+                if issued[0] >= COUNT:
+                    break
+                issued[0] += 1
+                i = issued[0]
+            body = {
+                "sender": "Ủy ban nhân dân tỉnh",
+                "number_symbol": f"{i}/UBND-VP",
+                "document_type": "CV",
+                "issued_date": time.strftime("%Y-%m-%d"),
+                "summary": f"Về việc triển khai nhiệm vụ chuyển đổi số, lần {i}",
+                "signer": "Lê Văn Ký",
+                "urgency": "normal",
+                "page_count": 2,
+            }
+            t0 = time.perf_counter()
+            status, data = request(conn, "POST", "/api/v1/incoming/", token, body)
+            elapsed = time.perf_counter() - t0
+            with lock:
+                latencies.append(elapsed)
+                if status != 201:
+                    failures.append(f"{status} {data[:200]!r}")
+        conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    return {"wall": wall, "latencies": latencies, "failures": failures}
+
+
+def check_gapless(org_id: int) -> tuple[int, int, int, int]:
+    """(rows, distinct numbers, min, max) of the organisation's incoming documents."""
+    row = psql_bench(
+        "SELECT count(*), count(DISTINCT number), min(number), max(number) "  # noqa: S608 (integers and constants of this script)
+        f"FROM registry_document WHERE organization_id = {org_id} AND direction = 'incoming'"
+    )
+    n, distinct, lo, hi = (int(x or 0) for x in row.split("|"))
+    return n, distinct, lo, hi
+
+
+BENCH_DB = ""
+
+
+def psql_bench(sql: str) -> str:
+    return psql(sql, BENCH_DB)
+
+
+# --- 2. pgbench -----------------------------------------------------------------------------
+
+
+def run_pgbench() -> str:
+    db = f"vanthu_pgbench_{os.getpid()}"
+    psql(f"CREATE DATABASE {db}")
+    try:
+        url = f"{PG_URL}/{db}"
+        subprocess.run(["pgbench", "-i", "-q", "-s", "1", url], check=True, capture_output=True)
+        with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+            script.write(
+                "\\set aid random(1, 100000)\n\\set delta random(-5000, 5000)\n"
+                "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) "
+                "VALUES (1, 1, :aid, :delta, CURRENT_TIMESTAMP);\n"
+            )
+        args = ["pgbench", "-n", "-f", script.name, "-c", str(CLIENTS), "-j", "2"]
+        args += ["-T", str(PGBENCH_SECONDS), "-r", url]
+        out = subprocess.run(
+            args,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        os.unlink(script.name)
+        return out
+    finally:
+        psql(f"DROP DATABASE IF EXISTS {db}")
+
+
+# --- 3. lists at scale ----------------------------------------------------------------------
+
+
+def generate(org_id: int, register_id: int, type_id: int, specialist_id: int, n: int) -> float:
+    """``n`` incoming documents over YEARS, numbered 1..k per year, plus assignments."""
+    per_year = -(-n // len(YEARS))
+    t0 = time.perf_counter()
+    for y, year in enumerate(YEARS):
+        lo, hi = y * per_year + 1, min(n, (y + 1) * per_year)
+        if lo > hi:
+            break
+        psql_bench(
+            "INSERT INTO registry_document (direction, organization_id, register_id, number,"  # noqa: S608 (integers and constants of this script)
+            " period_key, counter_type_key, number_symbol, document_type_id, issued_date, summary,"
+            " signer, secrecy, urgency, received_at, page_count, channel, sender, status, notes,"
+            " created_by_id, created_at, updated_at) "
+            f"SELECT 'incoming', {org_id}, {register_id}, i - {lo} + 1, '{year}', 0,"
+            " i || '/UBND-VP', "
+            f"{type_id}, date '{year}-01-01' + (i % 360), "
+            " (ARRAY['Về việc triển khai chuyển đổi số', 'Về công tác cán bộ',"
+            " 'Về kế hoạch kiểm tra, giám sát', 'Về ngân sách nhà nước năm',"
+            " 'Về quy định phòng chống tham nhũng'])[1 + i % 5] || ' số ' || i,"
+            " 'Lê Văn Ký', 'none', (ARRAY['normal','normal','normal','urgent'])[1 + i % 4],"
+            f" timestamptz '{year}-01-01 08:00+07' + (i % 360) * interval '1 day', 2, 'paper',"
+            " 'Ủy ban nhân dân tỉnh',"
+            " CASE WHEN i % 100 < 85 THEN 'done' WHEN i % 100 < 93 THEN 'in_progress'"
+            "  WHEN i % 100 < 96 THEN 'awaiting_direction' ELSE 'new' END, '',"
+            f" NULL, now(), now() FROM generate_series({lo}, {hi}) AS i"
+        )
+        psql_bench(
+            "INSERT INTO registry_counter (register_id, period_key, type_key, last_number) "  # noqa: S608 (integers and constants of this script)
+            f"VALUES ({register_id}, '{year}', 0, {hi - lo + 1})"
+        )
+    # One open assignment in 200 documents for the specialist's inbox.
+    psql_bench(
+        "INSERT INTO registry_assignment (document_id, user_id, role, deadline, note,"  # noqa: S608 (integers and constants of this script)
+        " assigned_by_id, assigned_at, done_at) "
+        f"SELECT id, {specialist_id}, 'lead', received_at::date + 10, '', {specialist_id}, now(),"
+        f" NULL FROM registry_document WHERE organization_id = {org_id} AND id % 200 = 0"
+    )
+    psql_bench("VACUUM ANALYZE registry_document")
+    psql_bench("VACUUM ANALYZE registry_assignment")
+    return time.perf_counter() - t0
+
+
+def timed(fn: Callable[[], object], repeat: int = REPEAT) -> list[float]:
+    fn()  # warm the caches: the figures are for a running server
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def page(qs: Any, offset: int) -> list[Any]:
+    """One page of 50, from a fresh slice each call (a QuerySet caches what it read)."""
+    return list(qs[offset : offset + 50])
+
+
+def explain(qs: Any, count: bool = False) -> str:
+    from django.db import connection
+
+    sql, params = qs.query.sql_with_params()
+    if count:
+        sql = f"SELECT count(*) FROM ({sql}) AS counted"  # noqa: S608 (integers and constants of this script)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS OFF, COSTS OFF) {sql}", params)
+        return "\n".join(r[0] for r in cursor.fetchall())
+
+
+def lists_at_scale(port: int, people: dict[str, Any]) -> None:
+    from vanthu.registry import selectors
+    from vanthu.registry.views import reads
+
+    clerk, specialist, token = people["clerk"], people["specialist"], people["token"]
+    total = selectors.incoming_list(clerk).count()
+    deep = max(1, total // 50 // 2)
+    print(f"\nincoming documents visible to the clerk: {total:,}")
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    print("\nAPI (one client, sequential, through gunicorn):")
+    for label, path in [
+        ("page 1", "/api/v1/incoming/"),
+        ("page 2", "/api/v1/incoming/?page=2"),
+        (f"page {deep:,} (middle)", f"/api/v1/incoming/?page={deep}"),
+        ("year=2020 page 1", "/api/v1/incoming/?year=2020"),
+        ("status=new page 1", "/api/v1/incoming/?status=new"),
+        ("q=tham nhũng page 1", "/api/v1/incoming/?q=tham%20nh%C5%A9ng"),
+        ("q=123456/UBND page 1", "/api/v1/incoming/?q=123456/UBND"),
+    ]:
+
+        def get(path: str = path) -> None:
+            status, _ = request(conn, "GET", path, token)
+            assert status == 200, status
+
+        print(f"| {label} | {summary_ms(timed(get))} |")
+
+    print("\nselectors (in process; count and one page of 50 timed apart):")
+    cases: list[tuple[str, Any]] = [
+        ("incoming_list()", selectors.incoming_list(clerk)),
+        ("incoming_list(year=2020)", selectors.incoming_list(clerk, year="2020")),
+        ("incoming_list(status=new)", selectors.incoming_list(clerk, status="new")),
+        ("incoming_list(q=tham nhũng)", selectors.incoming_list(clerk, q="tham nhũng")),
+    ]
+    for label, qs in cases:
+        n = qs.count()
+        off = max(0, n // 2)
+        count_t = timed(functools.partial(qs.count), max(3, REPEAT // 3))
+        first = timed(functools.partial(page, qs, 0))
+        deep_t = timed(functools.partial(page, qs, off), max(3, REPEAT // 3))
+        print(
+            f"| {label} | {n:,} | count {summary_ms(count_t)} | first page {summary_ms(first)}"
+            f" | offset {off:,} {summary_ms(deep_t)} |"
+        )
+    inbox = timed(lambda: reads.inbox(specialist))
+    print(f"| inbox(specialist) | {summary_ms(inbox)} |")
+    page_qs = reads.incoming_page_queryset(clerk, year="", status="", urgency="", q="")
+    print(f"| web list (urgency first) page 1 | {summary_ms(timed(lambda: list(page_qs[:50])))} |")
+    if PLANS:
+        print(
+            "\nEXPLAIN ANALYZE, API list page 1:\n" + explain(selectors.incoming_list(clerk)[:50])
+        )
+        mid = selectors.incoming_list(clerk)[total // 2 : total // 2 + 50]
+        print(f"\nEXPLAIN ANALYZE, offset {total // 2:,}:\n" + explain(mid))
+        print("\nEXPLAIN ANALYZE, count:\n" + explain(selectors.incoming_list(clerk), count=True))
+        print(
+            "\nEXPLAIN ANALYZE, year=2020 page 1:\n"
+            + explain(selectors.incoming_list(clerk, year="2020")[:50])
+        )
+        print(
+            "\nEXPLAIN ANALYZE, status=new page 1:\n"
+            + explain(selectors.incoming_list(clerk, status="new")[:50])
+        )
+
+
+# --- main -----------------------------------------------------------------------------------
+
+
+def main() -> None:
+    global BENCH_DB
+    BENCH_DB = f"vanthu_bench_{os.getpid()}"
+    psql(f"CREATE DATABASE {BENCH_DB}")
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-registry-") as data_dir:
+            setup_django(BENCH_DB, data_dir)
+            people = create_people()
+            port = free_port()
+            server = start_gunicorn(port)
+            wait_ready(port, people["token"])
+            print(
+                f"gunicorn {WORKERS} x {WORKER_CLASS} (threads {THREADS}), {CLIENTS} clients, "
+                f"{COUNT:,} registrations"
+            )
+            result = register_over_http(port, people["token"])
+            rate = COUNT / result["wall"]
+            print(f"registered {COUNT:,} in {result['wall']:.1f} s: {rate:.1f} registrations/s")
+            print(f"latency {summary_ms(result['latencies'])}")
+            print(f"failures: {len(result['failures'])} {result['failures'][:3]}")
+            n, distinct, lo, hi = check_gapless(people["org"].pk)
+            ok = n == distinct == COUNT and lo == 1 and hi == COUNT
+            print(f"numbers: {n} rows, {distinct} distinct, {lo}..{hi}: {'OK' if ok else 'GAPS'}")
+            out = run_pgbench()
+            tps = next(
+                (
+                    float(line.split("=")[1].split()[0])
+                    for line in out.splitlines()
+                    if line.startswith("tps")
+                ),
+                0.0,
+            )
+            latency = next((line for line in out.splitlines() if "latency average" in line), "")
+            print(
+                f"pgbench INSERT, {CLIENTS} clients, {PGBENCH_SECONDS} s: {tps:.0f} tps; {latency}"
+            )
+            if tps:
+                print(f"ratio registrations/s : pgbench inserts/s = 1 : {tps / rate:.0f}")
+            if DOCS:
+                from vanthu.orgs.models import DocumentType
+                from vanthu.registry.models import Direction, Register
+
+                register = Register.objects.get(
+                    organization=people["org"],
+                    direction=Direction.INCOMING,
+                    is_default=True,
+                    series=Register.Series.ORDINARY,
+                )
+                cv = DocumentType.objects.get(code="CV")
+                took = generate(people["org"].pk, register.pk, cv.pk, people["specialist"].pk, DOCS)
+                print(f"\ngenerated {DOCS:,} documents in {took:.0f} s")
+                lists_at_scale(port, people)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        from django.db import connections
+
+        connections.close_all()
+        if KEEP:
+            print(f"kept database {BENCH_DB}")
+        else:
+            psql(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    main()
