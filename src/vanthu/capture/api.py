@@ -55,7 +55,7 @@ def pending_scan_data(document: Document) -> dict[str, Any]:
     """A queue row: never the full text (style.md: lists never serialise text)."""
     first = next(iter(document.files.all()), None)
     # The reverse one-to-one from ScanItem, selected by selectors.pending_scans.
-    item: ScanItem = document.scan_item  # type: ignore[attr-defined]
+    item: ScanItem = document.scan_item
     return {
         "id": document.pk,
         "organization": document.organization.code,
