@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "vanthu.archive",
     "vanthu.exchange",
     "vanthu.preservation",
+    "vanthu.legacy",
 ]
 
 MIDDLEWARE = [
