@@ -112,7 +112,8 @@ class ScanBatchResume(ScanBatchPause):
 
 
 class PendingScanList(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    # A plain list of queue rows (at most 500), not a paginated object.
+    @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}})
     def get(self, request: Request) -> Response:
         rows = selectors.pending_scans(_user(request))[:500]
         return Response([pending_scan_data(d) for d in rows])

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -239,7 +239,17 @@ class OutgoingDetail(APIView):
 
 
 class OutgoingIssue(APIView):
-    @extend_schema(request=None)
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "IssueOut",
+            {
+                "number": serializers.IntegerField(),
+                "number_symbol": serializers.CharField(),
+                "issued_date": serializers.DateField(),
+            },
+        ),
+    )
     def post(self, request: Request, pk: int) -> Response:
         user = _user(request)
         document = selectors.get_document(user, pk, Direction.OUTGOING)
@@ -266,6 +276,8 @@ class OutgoingSend(APIView):
 
 
 class DocumentDetail(APIView):
+    # Incoming or outgoing: the fields of IncomingListOut or OutgoingListOut (docs/api.md).
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, pk: int) -> Response:
         document = selectors.get_document(_user(request), pk)
         _audit_read(_user(request), document, "document.view", {})
@@ -275,6 +287,16 @@ class DocumentDetail(APIView):
 
 
 class DocumentText(APIView):
+    @extend_schema(
+        responses=inline_serializer(
+            "DocumentTextOut",
+            {
+                "status": serializers.ChoiceField(choices=["waiting", "working", "done", "failed"]),
+                "text": serializers.CharField(),
+                "error": serializers.CharField(),
+            },
+        )
+    )
     def get(self, request: Request, pk: int) -> Response:
         document = selectors.get_document(_user(request), pk)
         _audit_read(_user(request), document, "document.text", {})
@@ -285,7 +307,8 @@ class DocumentText(APIView):
         return Response({"status": state, "text": text, "error": "\n".join(errors)})
 
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/;:*?<>|]+')
+# "%" too: some browsers percent-decode a plain filename="…", so "%2e%2e%2f" would be "../".
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\/;:*?<>|%]+')
 
 
 def safe_filename(name: str) -> str:
