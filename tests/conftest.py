@@ -26,13 +26,6 @@ def _answers(host: str, port: int) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        names = getattr(item, "fixturenames", None)
-        # Tests that really commit are followed by a flush, which would also wipe the data the
-        # migrations load (document types, retention tables): restore it after each of them.
-        wanted = "django_db_serialized_rollback"
-        if names is not None and {"transactional_db", "live_server"} & set(names):
-            names.extend([] if wanted in names else [wanted])
     backend = os.environ.get("VANTHU_TEST_BACKEND", "sqlite")
     if backend == "postgres":
         keep, drop = [], []
@@ -51,22 +44,27 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip("Redis is not running on 127.0.0.1:6379")
 
 
+# The data migrations that load reference data (document types, sample retention tables).
+_REFERENCE_LOADERS = (
+    ("vanthu.orgs.migrations.0002_document_types", "orgs", "DocumentType"),
+    ("vanthu.records.migrations.0002_retention_samples", "records", "RetentionSchedule"),
+)
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request: pytest.FixtureRequest) -> None:
-    """Put back what the migrations load (document types, retention tables, …) when a test
-    that really committed has flushed it away, so every database test starts with it."""
+    """Put back what the data migrations load when a test that really committed has flushed it
+    away, so that every database test starts with it (a flush keeps no migration data)."""
     if "django_db_setup" not in request.fixturenames:
         return
-    from django.db import connection
+    import importlib
 
-    from vanthu.orgs.models import DocumentType
+    from django.apps import apps
 
-    contents = getattr(connection, "_test_serialized_contents", None)
-    if not contents:
-        return
     with request.getfixturevalue("django_db_blocker").unblock():
-        if not DocumentType.objects.exists():
-            connection.creation.deserialize_db_from_string(contents)
+        for module, app_label, model in _REFERENCE_LOADERS:
+            if not apps.get_model(app_label, model).objects.exists():
+                importlib.import_module(module).load(apps, None)
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -46,8 +46,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
+    # Module scope, not session: Playwright's sync API keeps an asyncio loop running in the
+    # main thread while it lives, and code run by later tests (pyHanko) calls asyncio.run().
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium (make system-deps installs it)")
     from playwright.sync_api import sync_playwright

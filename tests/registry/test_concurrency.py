@@ -21,7 +21,7 @@ from vanthu.registry import sending, services
 from vanthu.registry.models import Document, Recipient
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_threads(n: int, work: Callable[[int], None]) -> list[BaseException]:

@@ -62,6 +62,8 @@ COVERED: dict[str, str] = {
     "api/v1/documents/<int:pk>/grants/": "document",
     "api/v1/documents/<int:pk>/grants/<int:grant_id>/": "document",
     "api/v1/reports/incoming/<int:pk>/slip.pdf": "document",
+    "api/v1/documents/<int:pk>/files/<int:file_id>/pages/<int:page>.png": "document",
+    "api/v1/documents/<int:pk>/files/<int:file_id>/thumbnail.png": "document",
     "van-ban/den/<int:pk>/": "document",
     "van-ban/den/<int:pk>/trinh/": "document",
     "van-ban/den/<int:pk>/but-phe/": "document",
@@ -95,6 +97,13 @@ NOT_A_READ_PATH: dict[str, str] = {
     "api/v1/transfers/<int:pk>/": "archive transfers list dossier codes, not document content",
     "api/v1/transfers/<int:pk>/accept/": "as transfers",
     "api/v1/transfers/<int:pk>/return/": "as transfers",
+    "api/v1/transfers/<int:pk>/list.pdf": "as transfers: the printed list of a transfer",
+    "api/v1/transfers/<int:pk>/handover.pdf": "as transfers: the printed hand-over record",
+    "api/v1/exchange/outbox/<int:pk>/resend/": "admin control of an outbox message; answers "
+    "its status, never its payload",
+    "api/v1/scan-batches/<int:pk>/pause/": "batch control; answers the batch's progress, no "
+    "document content",
+    "api/v1/scan-batches/<int:pk>/resume/": "as pause",
 }
 
 # Patterns with no arguments that must not be fetched with GET by the sweep, and why.
@@ -381,7 +390,12 @@ def test_object_paths_are_404_and_leak_nothing(world: World) -> None:
             for name, d in world.docs.items():
                 if name in entitled:
                     continue
-                values = {"pk": d.document.pk, "file_id": d.file.pk, "grant_id": world.grant.pk}
+                values = {
+                    "pk": d.document.pk,
+                    "file_id": d.file.pk,
+                    "grant_id": world.grant.pk,
+                    "page": 1,
+                }
                 url = fill(route, values)
                 answer = request_as(world.users[user], route, url)
                 assert answer.status_code == 404, (url, user, answer.status_code)
