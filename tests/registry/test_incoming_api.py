@@ -46,7 +46,8 @@ def _yesterday() -> str:
 
 BAD_INPUT = [
     ("issued_date", {"issued_date": "2026-02-31"}),
-    ("received_at", {"issued_date": (today() + datetime.timedelta(days=1)).isoformat()}),
+    # Days ahead, not one: BAD_INPUT is built at import, and the run may cross midnight.
+    ("received_at", {"issued_date": (today() + datetime.timedelta(days=3)).isoformat()}),
     ("document_type", {"document_type": "XYZ"}),
     ("summary", {"summary": ""}),
     ("summary", {"summary": "   "}),
