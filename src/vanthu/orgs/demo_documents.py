@@ -50,7 +50,8 @@ def _summary(rng: random.Random, doc_type: str, year: int) -> str:
     topic = rng.choice(TOPICS).format(year=year)
     # Công văn carries its subject as "V/v ..." (NĐ 30 Phụ lục I).
     return (
-        f"V/v {topic.removeprefix('về ')}"
+        # "V/v" already says "về việc": drop either form of the topic's own prefix.
+        f"V/v {topic.removeprefix('về việc ').removeprefix('về ')}"
         if doc_type == "CV"
         else f"{TYPE_WORDS[doc_type]} {topic}"
     )
