@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,6 +20,7 @@ from vanthu.audit.services import record
 from vanthu.core.enums import Secrecy
 from vanthu.orgs.models import User
 from vanthu.registry.models import Document
+from vanthu.web.forms import add_service_errors
 
 PAGE_SIZE = 50
 
@@ -30,6 +34,41 @@ def actor(request: HttpRequest) -> User:
 
 def show_denied(form: forms.Form, exc: PermissionDenied) -> None:
     form.add_error(None, str(exc) or _("Bạn không có quyền thực hiện thao tác này."))
+
+
+def service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's field errors on the form; the services name the upload "file", the
+    forms' input is "attachments"."""
+    if hasattr(exc, "error_dict") and "file" in exc.error_dict and "attachments" in form.fields:
+        exc.error_dict["attachments"] = exc.error_dict.pop("file")
+    add_service_errors(form, exc)
+
+
+def run_action(
+    request: HttpRequest,
+    document: Document,
+    form: forms.Form,
+    call: Callable[[dict[str, Any]], Any],
+    done: str,
+    *,
+    detail: str,
+    render_errors: Callable[[int], HttpResponse],
+) -> HttpResponse:
+    """Run one service for a posted action form: on success back to the detail page ``detail``
+    with a message; on refusal ``render_errors(status)`` (400 field errors, 403 denied)."""
+    status = 400
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ValidationError as exc:
+            service_errors(form, exc)
+        except PermissionDenied as exc:
+            show_denied(form, exc)
+            status = 403
+        else:
+            messages.success(request, done)
+            return HttpResponseRedirect(reverse(detail, args=[document.pk]))
+    return render_errors(status)
 
 
 def audit_read(user: User, document: Document) -> None:

@@ -25,7 +25,6 @@ from vanthu.registry.forms import (
     IncomingForm,
     PresentForm,
     ReturnForm,
-    add_service_errors,
 )
 from vanthu.registry.models import Assignment, Direction, Document, Status, TextStatus
 from vanthu.registry.views import reads
@@ -35,6 +34,8 @@ from vanthu.registry.views.common import (
     history_rows,
     paginate,
     query_without_page,
+    run_action,
+    service_errors,
     show_denied,
 )
 
@@ -49,13 +50,6 @@ INCOMING_STATUSES = [
         Status.RETURNED,
     )
 ]
-
-
-def _service_errors(form: forms.Form, exc: ValidationError) -> None:
-    # The services name the upload "file"; the form's input is "attachments".
-    if hasattr(exc, "error_dict") and "file" in exc.error_dict and "attachments" in form.fields:
-        exc.error_dict["attachments"] = exc.error_dict.pop("file")
-    add_service_errors(form, exc)
 
 
 @login_required
@@ -107,7 +101,7 @@ def incoming_new(request: HttpRequest) -> HttpResponse:
                     for upload in form.cleaned_data["attachments"]:
                         services.add_file(actor=user, document=document, upload=upload)
             except ValidationError as exc:
-                _service_errors(form, exc)
+                service_errors(form, exc)
             except PermissionDenied as exc:
                 show_denied(form, exc)
                 status = 403
@@ -210,19 +204,15 @@ def _act(
     done: str,
 ) -> HttpResponse:
     """Run one service for a posted action form; errors re-render the detail (400/403)."""
-    status = 400
-    if form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except ValidationError as exc:
-            _service_errors(form, exc)
-        except PermissionDenied as exc:
-            show_denied(form, exc)
-            status = 403
-        else:
-            messages.success(request, done)
-            return HttpResponseRedirect(reverse("registry:incoming-detail", args=[document.pk]))
-    return _render_detail(request, document, status, **{form_name: form})
+    return run_action(
+        request,
+        document,
+        form,
+        call,
+        done,
+        detail="registry:incoming-detail",
+        render_errors=lambda status: _render_detail(request, document, status, **{form_name: form}),
+    )
 
 
 @login_required

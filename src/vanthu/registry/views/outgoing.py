@@ -27,6 +27,7 @@ from vanthu.registry.views.common import (
     history_rows,
     paginate,
     query_without_page,
+    run_action,
     show_denied,
 )
 
@@ -147,21 +148,15 @@ def act_outgoing(
     call: Any,
     done: str,
 ) -> HttpResponse:
-    status = 400
-    if form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "file" in exc.error_dict:
-                exc.error_dict["attachments"] = exc.error_dict.pop("file")
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            show_denied(form, exc)
-            status = 403
-        else:
-            messages.success(request, done)
-            return HttpResponseRedirect(reverse("registry:outgoing-detail", args=[document.pk]))
-    return _render_detail(request, document, status, **{form_name: form})
+    return run_action(
+        request,
+        document,
+        form,
+        call,
+        done,
+        detail="registry:outgoing-detail",
+        render_errors=lambda status: _render_detail(request, document, status, **{form_name: form}),
+    )
 
 
 class _Empty(forms.Form):
