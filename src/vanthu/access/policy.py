@@ -151,6 +151,19 @@ def can_administer(user: User, organization: Organization | None) -> bool:
     )
 
 
+def roles_in(user: User, organization: Organization) -> set[str]:
+    """The roles ``user`` currently holds in ``organization`` itself."""
+    return {r for o, r in _current_positions(user) if o.pk == organization.pk}
+
+
+def leads(user: User, organization: Organization) -> bool:
+    """Is ``user`` a leader (lãnh đạo) of ``organization`` or of one above it?"""
+    return any(
+        role == Role.LEADER and organization.is_within(org)
+        for org, role in _current_positions(user)
+    )
+
+
 def is_admin(user: User) -> bool:
     return user.is_superuser or any(r == Role.ADMIN for _, r in _current_positions(user))
 

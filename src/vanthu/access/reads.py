@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 
 from vanthu.audit.models import Event
 from vanthu.audit.services import record
-from vanthu.core.enums import Role, Secrecy
+from vanthu.core.enums import Secrecy
 
 if TYPE_CHECKING:
     from vanthu.orgs.models import Organization, User
@@ -46,15 +46,11 @@ def record_read(
 
 
 def leads(user: User, organization: Organization) -> bool:
-    """A leader of the organisation or of one above it (the same rule as granting)."""
+    """A leader of the organisation or of one above it (the same rule as granting), or a
+    superuser."""
     from vanthu.access import policy
 
-    if user.is_superuser:
-        return True
-    return any(
-        role == Role.LEADER and organization.is_within(org)
-        for org, role in policy._current_positions(user)
-    )
+    return user.is_superuser or policy.leads(user, organization)
 
 
 def access_log(document: Document) -> QuerySet[Event]:

@@ -14,7 +14,7 @@ from vanthu.access import policy
 from vanthu.access.models import Grant
 from vanthu.access.reads import leads
 from vanthu.audit.services import record
-from vanthu.core.enums import Role, Secrecy
+from vanthu.core.enums import Secrecy
 from vanthu.orgs.models import User
 
 
@@ -36,11 +36,7 @@ def grant_access(
     if not policy.can_view(actor, obj):
         raise policy.Http404
     org = _org_of(obj)
-    leads = any(
-        role == Role.LEADER and org.is_within(o)  # type: ignore[attr-defined]
-        for o, role in policy._current_positions(actor)
-    )
-    if not leads:
+    if not policy.leads(actor, org):  # type: ignore[arg-type]
         raise PermissionDenied(_("Chỉ lãnh đạo mới được cấp quyền tiếp cận."))
     spec = policy._spec(type(obj))
     secrecy = getattr(obj, spec.secrecy_field) if spec.secrecy_field else Secrecy.NONE

@@ -116,7 +116,7 @@ def format_number(
 
 
 def _check_clerk(actor: User, organization: Organization) -> None:
-    roles = {r for o, r in policy._current_positions(actor) if o.pk == organization.pk}
+    roles = policy.roles_in(actor, organization)
     if not actor.is_superuser and not roles & {Role.CLERK, Role.ADMIN}:
         raise PermissionDenied(_("Chỉ văn thư của tổ chức mới được lấy hoặc hủy số."))
 

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanthu.access import policy
+from vanthu.access.policy import roles_in
+from vanthu.access.reads import leads
 from vanthu.audit.services import record
 from vanthu.core.enums import Role, Secrecy, Urgency
 from vanthu.orgs.models import Organization, User
@@ -46,22 +48,11 @@ def _tell_partner(document: Document, code: str, reason: str = "") -> None:
 # --- checks shared by the services ----------------------------------------------------------
 
 
-def roles_in(actor: User, organization: Organization) -> set[str]:
-    return {r for o, r in policy._current_positions(actor) if o.pk == organization.pk}
-
-
 def require_clerk(actor: User, organization: Organization) -> None:
     if actor.is_superuser:
         return
     if not roles_in(actor, organization) & {Role.CLERK, Role.ADMIN}:
         raise PermissionDenied(_("Chỉ văn thư của tổ chức mới được làm việc này."))
-
-
-def leads(actor: User, organization: Organization) -> bool:
-    return actor.is_superuser or any(
-        role == Role.LEADER and organization.is_within(org)
-        for org, role in policy._current_positions(actor)
-    )
 
 
 def require_visible(actor: User, document: Document) -> None:

@@ -19,7 +19,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from vanthu.access import policy
-from vanthu.core.enums import Role
 from vanthu.orgs.models import PATH_SEGMENT, Organization, User
 from vanthu.registry.models import Assignment, Direction, Document, Status
 from vanthu.registry.selectors import visible_documents
@@ -50,10 +49,7 @@ def statistics_organization(user: User, organization_id: int | None) -> Organiza
 
 def leads(user: User, organization: Organization) -> bool:
     """A leader of the organisation or of one above it sees the roll-up of its subtree."""
-    return any(
-        role == Role.LEADER and organization.is_within(org)
-        for org, role in policy._current_positions(user)
-    )
+    return policy.leads(user, organization)
 
 
 def _documents(user: User, organization: Organization, rollup: bool, period: Period) -> Any:

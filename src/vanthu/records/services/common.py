@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanthu.access import policy
+from vanthu.access.policy import roles_in
+from vanthu.access.reads import leads
 from vanthu.core.enums import Role
 from vanthu.orgs.models import Organization, User
 from vanthu.records.models import MAX_RETENTION_YEARS, RetentionCode
@@ -18,18 +20,6 @@ Errors = dict[str, list[str]]
 # Roles that keep an organisation's records besides the person handling the matter.
 RECORD_KEEPERS = {Role.CLERK, Role.ARCHIVIST, Role.LEADER, Role.ADMIN}
 FIRST_YEAR = 1930  # founding of the Party: no Party record is older
-
-
-def roles_in(actor: User, organization: Organization) -> set[str]:
-    return {r for o, r in policy._current_positions(actor) if o.pk == organization.pk}
-
-
-def leads(actor: User, organization: Organization) -> bool:
-    """The head (lãnh đạo) of the organisation or of one above it."""
-    return actor.is_superuser or any(
-        role == Role.LEADER and organization.is_within(org)
-        for org, role in policy._current_positions(actor)
-    )
 
 
 def require_member(actor: User, organization: Organization) -> None:
