@@ -71,6 +71,8 @@ class GrantOut(serializers.ModelSerializer[Grant]):
 class DocumentAccessLog(APIView):
     """GET: who touched the document and when (leaders of its organisation only)."""
 
+    pagination_class = Pagination
+
     @extend_schema(responses=AccessEventOut(many=True))
     def get(self, request: Request, pk: int) -> Response:
         document = _document_for_leader(_user(request), pk)
@@ -90,6 +92,8 @@ def _grants_of(document: Document) -> Any:
 
 
 class DocumentGrants(APIView):
+    pagination_class = Pagination
+
     @extend_schema(responses=GrantOut(many=True))
     def get(self, request: Request, pk: int) -> Response:
         document = _document_for_leader(_user(request), pk)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from django.core.exceptions import PermissionDenied
 
 from vanthu.access import watermark
+from vanthu.access.classified.selectors import held_copy_label
 from vanthu.access.reads import record_read
 from vanthu.core.enums import Secrecy
 from vanthu.registry import files
@@ -61,7 +62,11 @@ def deliver(*, user: User, file: DocumentFile) -> Delivery:
                 "Định dạng tệp này không gắn được dấu bảo mật; không thể tải bản mật."
             )
         data = files.read_verified(file)
-        mark = watermark.mark_for(reader=user.full_name or user.username, secrecy=document.secrecy)
+        mark = watermark.mark_for(
+            reader=user.full_name or user.username,
+            secrecy=document.secrecy,
+            copy_label=held_copy_label(user, document),
+        )
         marked = watermark.watermark(data, content_type=file.content_type, mark=mark)
     except watermark.CannotWatermark as exc:
         record_read(
@@ -74,14 +79,9 @@ def deliver(*, user: User, file: DocumentFile) -> Delivery:
             },
         )
         raise PermissionDenied(str(exc)) from exc
-    record_read(
-        user=user,
-        document=document,
-        action="document.download",
-        details={
-            "file": file.pk,
-            "watermarked": True,
-        },
-    )
+    details: dict[str, object] = {"file": file.pk, "watermarked": True}
+    if mark.copy_label:
+        details["copy"] = mark.copy_label
+    record_read(user=user, document=document, action="document.download", details=details)
     stem = name.rsplit(".", 1)[0] if "." in name else name
     return Delivery(io.BytesIO(marked), f"{stem}.pdf", "application/pdf", watermarked=True)

@@ -65,6 +65,11 @@ def _current_positions(user: User) -> list[tuple[Organization, str]]:
     return cache
 
 
+def current_positions(user: User) -> list[tuple[Organization, str]]:
+    """The (organisation, role) pairs ``user`` holds today (cached on the user object)."""
+    return list(_current_positions(user))
+
+
 def organization_scope(user: User, prefix: str = "") -> Q:
     """Q over organisations (or over a relation named ``prefix``) whose objects ``user`` sees."""
     if not user.is_authenticated or not user.is_active:

@@ -53,19 +53,24 @@ class Mark:
     reader: str
     time: str
     secrecy_mark: str
+    # The numbered copy the reader holds ("Bản số 2/5", "BẢN SAO SỐ 3"), if any.
+    copy_label: str = ""
 
     @property
     def line(self) -> str:
-        parts = [self.secrecy_mark, self.reader, self.time]
+        parts = [self.secrecy_mark, self.copy_label, self.reader, self.time]
         return " — ".join(p for p in parts if p)
 
 
-def mark_for(*, reader: str, secrecy: str, when: datetime.datetime | None = None) -> Mark:
+def mark_for(
+    *, reader: str, secrecy: str, when: datetime.datetime | None = None, copy_label: str = ""
+) -> Mark:
     local = timezone.localtime(when or timezone.now(), VN)
     return Mark(
         reader=reader,
         time=local.strftime("%d/%m/%Y %H:%M"),
         secrecy_mark=MARKS.get(Secrecy(secrecy), ""),
+        copy_label=copy_label,
     )
 
 
