@@ -46,8 +46,18 @@ def test_export_is_a_valid_bag_with_valid_mets(filled: Any, office: Any, tmp_pat
     schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
     mets = etree.parse(str(package / "METS.xml"))
     assert schema.validate(mets), schema.error_log
-    sums = {f.get("CHECKSUM").lower() for f in mets.iter("{http://www.loc.gov/METS/}file")}
-    assert sums == {f.sha256 for f in files}
+    ns = {"m": "http://www.loc.gov/METS/"}
+    data_files = mets.xpath(
+        "//m:fileGrp[starts-with(@USE, 'Representations')]/m:file", namespaces=ns
+    )
+    assert {f.get("CHECKSUM").lower() for f in data_files} == {f.sha256 for f in files}
+    uses = {g.get("USE") for g in mets.xpath("//m:fileGrp", namespaces=ns)}
+    assert uses == {"Documentation", "Schemas", "Representations/rep1/Data"}
+    for f in mets.xpath("//m:file", namespaces=ns):  # every file the METS lists is there
+        href = f.find("m:FLocat", ns).get("{http://www.w3.org/1999/xlink}href")
+        assert (
+            hashlib.sha256((package / href).read_bytes()).hexdigest() == f.get("CHECKSUM").lower()
+        )
     ead = etree.parse(str(package / "metadata/descriptive/EAD_doc_1.xml")).getroot()
     assert ead.tag == "simpledc" and ead.findtext("typeName") == "22"  # Công văn
     assert ead.findtext("issuedDate") == "02/03/2026"

@@ -70,3 +70,29 @@ class Event(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("audit events are append-only")
+
+
+class AuditDigest(models.Model):
+    """The heads of every chain on one day, signed with a key derived from the installation key.
+
+    Someone who rewrites the whole event table and recomputes every hash still cannot make the
+    chains pass: the signed heads of earlier days no longer appear in them, and a new signature
+    needs the installation key, which is not in the database (core/crypto.py).
+    """
+
+    day = models.DateField(unique=True)
+    created_at = models.DateTimeField()
+    # {chain key: [seq, hash]} of every chain head at ``created_at``.
+    heads = models.JSONField(default=dict)
+    # The signature of the digest before this one: deleting a day in between is detected.
+    previous = models.CharField(max_length=64, blank=True)
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("bản tóm tắt nhật ký")
+        verbose_name_plural = _("bản tóm tắt nhật ký")
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} ({len(self.heads)} chuỗi)"

@@ -108,6 +108,9 @@ def record_check(result: BlobResult) -> FixityCheck:
             obj=check,
             details={"sha256": result.sha256, "outcome": result.outcome, "detail": result.detail},
         )
+        from vanthu.notify import services as notify
+
+        notify.fixity_alert_after_commit(result.sha256, check.get_outcome_display())
     return check
 
 

@@ -41,6 +41,8 @@ from vanthu.registry import files as registry_files
 from vanthu.registry.models import DocumentFile
 
 SOFTWARE = "vanthu 0.1.0"
+# The XML schemas the package uses, shipped inside it (CSIP113): METS (LoC) and XLink.
+SCHEMAS = Path(__file__).with_name("schema")
 CHUNK = 1024 * 1024
 
 
@@ -116,6 +118,13 @@ def _build_package(root: Path, dossier: Dossier, actor: User) -> dict[str, objec
     descriptive.insert(0, _write_bytes(root, "metadata/descriptive/EAD.xml", ead, now))
     premis = build_premis(objects=data, events=events, software=SOFTWARE)
     preservation = [_write_bytes(root, "metadata/preservation/PREMIS.xml", premis, now)]
+    documentation = [
+        _write_bytes(root, "documentation/README.txt", _readme(dossier, len(entries)), now)
+    ]
+    schemas = [
+        _write_bytes(root, f"schemas/{name}", (SCHEMAS / name).read_bytes(), now)
+        for name in ("mets.xsd", "xlink.xsd")
+    ]
     objid = root.name
     mets = build_mets(
         objid=objid,
@@ -125,9 +134,23 @@ def _build_package(root: Path, dossier: Dossier, actor: User) -> dict[str, objec
         preservation=preservation,
         data=data,
         software=SOFTWARE,
+        documentation=documentation,
+        schemas=schemas,
     )
     (root / "METS.xml").write_bytes(mets)
     return {"package": objid, "dossier": dossier.pk, "documents": exported, "files": len(data)}
+
+
+def _readme(dossier: Dossier, count: int) -> bytes:
+    """The package's documentation (E-ARK CSIP asks for a Documentation group): what it is."""
+    return (
+        f"Gói thông tin lưu trữ (E-ARK CSIP 2.1, TT 05/2025/TT-BNV) do Vanthu tạo.\n"
+        f"Hồ sơ: {metadata.file_code(dossier)}, {count} văn bản.\n"
+        "metadata/descriptive/EAD.xml: thông tin hồ sơ; EAD_doc_<n>.xml: văn bản thứ n.\n"
+        "metadata/preservation/PREMIS.xml: mã băm SHA-256, định dạng, sự kiện bảo quản.\n"
+        "representations/rep1/data/: các tệp (bản PDF/A nếu có).\n"
+        "schemas/: lược đồ METS (Library of Congress) và XLink dùng trong gói.\n"
+    ).encode()
 
 
 def _events_of(

@@ -12,7 +12,9 @@ XLINK = "http://www.w3.org/1999/xlink"
 CSIP = "https://DILCIS.eu/XML/METS/CSIPExtensionMETS"
 PREMIS = "http://www.loc.gov/premis/v3"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-CSIP_PROFILE = "https://earkcsip.dilcis.eu/profile/E-ARK-CSIP.xml"
+# A submission to an archive (nộp lưu): the E-ARK SIP profile, which extends CSIP (SIP2).
+SIP_PROFILE = "https://earksip.dilcis.eu/profile/E-ARK-SIP.xml"
+CONTENT_SPECIFICATION = "TT 05/2025/TT-BNV"
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ def build_mets(
     preservation: list[Entry],
     data: list[Entry],
     software: str,
+    documentation: list[Entry] | None = None,
+    schemas: list[Entry] | None = None,
 ) -> bytes:
     nsmap = {None: METS, "xlink": XLINK, "csip": CSIP, "xsi": XSI}
     root = etree.Element(
@@ -80,16 +84,20 @@ def build_mets(
             "OBJID": objid,
             "LABEL": label,
             "TYPE": "Mixed",
-            "PROFILE": CSIP_PROFILE,
+            "PROFILE": SIP_PROFILE,
             f"{{{CSIP}}}CONTENTINFORMATIONTYPE": "MIXED",
-            f"{{{CSIP}}}OAISPACKAGETYPE": "SIP",
         },
         nsmap=nsmap,
     )
+    # CSIP 2.1 (CSIP9): the package type is an attribute of metsHdr, not of the root.
     hdr = etree.SubElement(
         root,
         f"{{{METS}}}metsHdr",
-        {"CREATEDATE": _iso(created), "RECORDSTATUS": "NEW"},
+        {
+            "CREATEDATE": _iso(created),
+            "RECORDSTATUS": "NEW",
+            f"{{{CSIP}}}OAISPACKAGETYPE": "SIP",
+        },
     )
     agent = etree.SubElement(
         hdr, f"{{{METS}}}agent", {"ROLE": "CREATOR", "TYPE": "OTHER", "OTHERTYPE": "SOFTWARE"}
@@ -112,13 +120,27 @@ def build_mets(
         _ref(digi, "mdRef", entry, MDTYPE="PREMIS")
         amd_ids.append(f"AMD{entry.uuid}")
     file_sec = etree.SubElement(root, f"{{{METS}}}fileSec", {"ID": "FILESEC"})
-    group = etree.SubElement(
-        file_sec,
-        f"{{{METS}}}fileGrp",
-        {"ID": "FG-REP1", "USE": "Representations/rep1/Data"},
-    )
-    for entry in data:
-        _ref(group, "file", entry)
+    groups = [
+        ("FG-DOC", "Documentation", documentation or []),
+        ("FG-SCHEMAS", "Schemas", schemas or []),
+        ("FG-REP1", "Representations/rep1/Data", data),
+    ]
+    for group_id, use, entries in groups:
+        if not entries:
+            continue
+        # eark-validator's CSIP63 accepts only "OTHER" with a named specification on a group.
+        group = etree.SubElement(
+            file_sec,
+            f"{{{METS}}}fileGrp",
+            {
+                "ID": group_id,
+                "USE": use,
+                f"{{{CSIP}}}CONTENTINFORMATIONTYPE": "OTHER",
+                f"{{{CSIP}}}OTHERCONTENTINFORMATIONTYPE": CONTENT_SPECIFICATION,
+            },
+        )
+        for entry in entries:
+            _ref(group, "file", entry)
     smap = etree.SubElement(
         root, f"{{{METS}}}structMap", {"ID": "SM", "TYPE": "PHYSICAL", "LABEL": "CSIP"}
     )
@@ -130,11 +152,19 @@ def build_mets(
     meta = etree.SubElement(top, f"{{{METS}}}div", {"ID": "DIV-META", "LABEL": "Metadata"})
     meta.set("DMDID", " ".join(dmd_ids))
     meta.set("ADMID", " ".join(amd_ids))
-    rep = etree.SubElement(
-        top, f"{{{METS}}}div", {"ID": "DIV-REP1", "LABEL": "Representations/rep1/Data"}
-    )
+    for div_id, label, entries in (
+        ("DIV-DOC", "Documentation", documentation or []),
+        ("DIV-SCHEMAS", "Schemas", schemas or []),
+    ):
+        if entries:
+            div = etree.SubElement(top, f"{{{METS}}}div", {"ID": div_id, "LABEL": label})
+            for entry in entries:
+                etree.SubElement(div, f"{{{METS}}}fptr", {"FILEID": f"ID{entry.uuid}"})
+    # One representation without a METS of its own: its files hang off the Representations
+    # division directly (CSIP101/104); a sub-division would need a representation METS (CSIP109).
+    reps = etree.SubElement(top, f"{{{METS}}}div", {"ID": "DIV-REPS", "LABEL": "Representations"})
     for entry in data:
-        etree.SubElement(rep, f"{{{METS}}}fptr", {"FILEID": f"ID{entry.uuid}"})
+        etree.SubElement(reps, f"{{{METS}}}fptr", {"FILEID": f"ID{entry.uuid}"})
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
