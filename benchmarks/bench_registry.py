@@ -43,6 +43,8 @@ PGBENCH_SECONDS = int(os.environ.get("BENCH_PGBENCH_SECONDS", "20"))
 PLANS = os.environ.get("BENCH_REGISTRY_PLANS", "1") == "1"
 # Keep the bench database for manual EXPLAIN work (drop it yourself afterwards).
 KEEP = os.environ.get("BENCH_REGISTRY_KEEP", "") == "1"
+# N > 0: profile N registrations in process (pyinstrument, full middleware stack) and stop.
+PROFILE = int(os.environ.get("BENCH_REGISTRY_PROFILE", "0"))
 YEARS = [str(y) for y in range(2016, 2026)]  # the bulk documents; the HTTP ones are this year
 
 
@@ -130,8 +132,12 @@ def free_port() -> int:
 def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
     args = [str(BIN / "gunicorn"), "vanthu.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(WORKERS)]
     args += ["--worker-class", WORKER_CLASS, "--threads", str(THREADS), "--backlog", "256"]
+    # A worker importing the app on a busy shared machine can take longer than the default 30 s.
+    args += ["--timeout", "120"]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.Popen(args, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    # gunicorn's own log (start-up errors) goes to the data folder, printed if it never answers.
+    log = open(Path(os.environ["VANTHU_DATA_DIR"]) / "gunicorn.log", "wb")  # noqa: SIM115
+    return subprocess.Popen(args, cwd=ROOT, env=env, stderr=log)
 
 
 def request(
@@ -156,7 +162,8 @@ def request(
 
 
 def wait_ready(port: int, token: str) -> None:
-    deadline = time.monotonic() + 60
+    # Generous: on a machine shared with test runs, four workers importing Django take a while.
+    deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -165,10 +172,30 @@ def wait_ready(port: int, token: str) -> None:
         except OSError:
             pass
         time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer within 60 s")
+    log = Path(os.environ["VANTHU_DATA_DIR"]) / "gunicorn.log"
+    print(log.read_text(errors="replace")[-3000:] if log.exists() else "(no gunicorn log)")
+    raise RuntimeError("gunicorn did not answer within 240 s")
 
 
 # --- 1. registration throughput --------------------------------------------------------------
+
+
+def server_cpu_seconds(master: int) -> float:
+    """User + system CPU of gunicorn's workers so far (Linux /proc): the cost of a request that
+    other load on a shared machine does not inflate the way it inflates wall-clock time."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return 0.0
+    for pid in [str(master), *children]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
 
 
 def register_over_http(port: int, token: str) -> dict[str, Any]:
@@ -185,16 +212,7 @@ def register_over_http(port: int, token: str) -> dict[str, Any]:
                     break
                 issued[0] += 1
                 i = issued[0]
-            body = {
-                "sender": "Ủy ban nhân dân tỉnh",
-                "number_symbol": f"{i}/UBND-VP",
-                "document_type": "CV",
-                "issued_date": time.strftime("%Y-%m-%d"),
-                "summary": f"Về việc triển khai nhiệm vụ chuyển đổi số, lần {i}",
-                "signer": "Lê Văn Ký",
-                "urgency": "normal",
-                "page_count": 2,
-            }
+            body = registration_body(i)
             t0 = time.perf_counter()
             status, data = request(conn, "POST", "/api/v1/incoming/", token, body)
             elapsed = time.perf_counter() - t0
@@ -229,6 +247,59 @@ BENCH_DB = ""
 
 def psql_bench(sql: str) -> str:
     return psql(sql, BENCH_DB)
+
+
+def registration_body(i: int) -> dict[str, Any]:
+    return {
+        "sender": "Ủy ban nhân dân tỉnh",
+        "number_symbol": f"{i}/UBND-VP",
+        "document_type": "CV",
+        "issued_date": time.strftime("%Y-%m-%d"),
+        "summary": f"Về việc triển khai nhiệm vụ chuyển đổi số, lần {i}",
+        "signer": "Lê Văn Ký",
+        "urgency": "normal",
+        "page_count": 2,
+    }
+
+
+def profile_registrations(token: str, n: int) -> None:
+    """``n`` POSTs through Django's test client (all middleware, token auth) under pyinstrument.
+
+    Search indexing runs as it does in production: queued on commit, done by a worker; here the
+    queue is not drained, so the profile is the request alone.
+    """
+    from django.test import Client
+    from pyinstrument import Profiler
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+
+    def post(i: int) -> None:
+        response = client.post(
+            "/api/v1/incoming/", registration_body(i), content_type="application/json"
+        )
+        assert response.status_code == 201, response.content[:300]
+
+    for i in range(5):  # warm-up: imports, first register and counter rows
+        post(i)
+    from django.db import connection
+
+    statements: list[str] = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        post(5)
+    print(f"SQL statements in one registration: {len(statements)}")
+    profiler = Profiler(interval=0.0005)
+    t0 = time.perf_counter()
+    with profiler:
+        for i in range(6, 6 + n):
+            post(i)
+    took = time.perf_counter() - t0
+    print(f"{n} registrations in process: {took / n * 1000:.1f} ms each (with the profiler)")
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
 
 
 # --- 2. pgbench -----------------------------------------------------------------------------
@@ -407,6 +478,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-registry-") as data_dir:
             setup_django(BENCH_DB, data_dir)
             people = create_people()
+            if PROFILE:
+                profile_registrations(people["token"], PROFILE)
+                return
             port = free_port()
             server = start_gunicorn(port)
             wait_ready(port, people["token"])
@@ -414,9 +488,13 @@ def main() -> None:
                 f"gunicorn {WORKERS} x {WORKER_CLASS} (threads {THREADS}), {CLIENTS} clients, "
                 f"{COUNT:,} registrations"
             )
+            cpu0 = server_cpu_seconds(server.pid)
             result = register_over_http(port, people["token"])
+            cpu = server_cpu_seconds(server.pid) - cpu0
             rate = COUNT / result["wall"]
             print(f"registered {COUNT:,} in {result['wall']:.1f} s: {rate:.1f} registrations/s")
+            print(f"gunicorn CPU: {cpu / COUNT * 1000:.1f} ms per registration")
+            print(f"load average at the end: {os.getloadavg()[0]:.1f}")
             print(f"latency {summary_ms(result['latencies'])}")
             print(f"failures: {len(result['failures'])} {result['failures'][:3]}")
             n, distinct, lo, hi = check_gapless(people["org"].pk)
@@ -454,7 +532,11 @@ def main() -> None:
     finally:
         if server is not None:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
         from django.db import connections
 
         connections.close_all()

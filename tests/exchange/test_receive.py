@@ -67,7 +67,7 @@ def test_a_document_id_reused_for_other_content_is_refused_and_audited(
         ({"sender": edxml.Organ("999.99.99.X99", "Không quen")}, "không phải đối tác"),
         ({"recipients": [edxml.Organ("DU1", "Đảng ủy")]}, "không gửi cho"),
         ({"secrecy": 1}, "văn bản mật"),
-        ({"business_type": edxml.RECALL}, "chưa được hỗ trợ"),
+        ({"business_type": edxml.RECALL}, "Chưa nhận văn bản .* nên không thể thu hồi"),
         ({"type_code": "ZZ", "type_name": "Không có"}, "không có trong danh mục"),
     ],
     ids=["unknown-partner", "not-for-us", "classified", "recall", "unknown-type"],

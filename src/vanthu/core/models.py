@@ -68,3 +68,35 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"
+
+
+class CalendarDay(models.Model):
+    """A day the government (or the office) moves: an extra day off or a make-up working day.
+
+    The public holidays themselves (lunar Tết and Giỗ Tổ Hùng Vương included) come from the
+    ``holidays`` package; each year the government also announces swaps (nghỉ bù, làm bù),
+    and an office may add its own. Those are data, edited in the admin (docs/notify.md).
+    """
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Ngày nghỉ")
+        WORKING_DAY = "working_day", _("Ngày làm việc (làm bù)")
+
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại ngày"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("tên, lý do"), max_length=200)
+    basis = models.CharField(_("căn cứ (văn bản)"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ngày nghỉ, ngày làm bù")
+        verbose_name_plural = _("ngày nghỉ, ngày làm bù")
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["day_off", "working_day"]), name="calendar_day_kind_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} — {self.get_kind_display()}: {self.name}"

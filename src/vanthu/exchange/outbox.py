@@ -90,18 +90,30 @@ def _enqueue(message: OutboxMessage) -> None:
 
 @transaction.atomic
 def send_to_partners(
-    document: Document, *, business_type: int = edxml.NEW, actor: User | None = None
+    document: Document,
+    *,
+    business_type: int = edxml.NEW,
+    actor: User | None = None,
+    reason: str = "",
+    replaces: Document | None = None,
 ) -> list[OutboxMessage]:
     """Queue the edXML package of an issued outgoing document for each partner recipient.
 
     Idempotent: a partner that already has a message for this DocumentId and business type gets
-    no second one (the unique key ``exchange_outbox_once`` is the guarantee).
+    no second one (the unique key ``exchange_outbox_once`` is the guarantee). A recall (1) sends
+    the document's own package again with its reason; a replacement (3) sends the new document,
+    naming the one it replaces (``replaces``) in Bussiness/DocumentId, to its own partners.
     """
     document = Document.objects.select_related("organization", "document_type").get(pk=document.pk)
     partners = partners_of(document)
+    replaces_id = ""
+    if replaces is not None:
+        replaces_id = _document_id(replaces)
     if not partners:
         return []
-    payload = services.build_package(document, business_type=business_type)
+    payload = services.build_package(
+        document, business_type=business_type, reason=reason, replaces_id=replaces_id
+    )
     edxml_id = _document_id(document)
     messages = []
     for partner in partners:

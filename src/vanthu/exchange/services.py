@@ -92,7 +92,9 @@ def _recipient_organs(document: Document) -> list[edxml.Organ]:
     return organs
 
 
-def build_package(document: Document, *, business_type: int = edxml.NEW, reason: str = "") -> bytes:
+def build_package(
+    document: Document, *, business_type: int = edxml.NEW, reason: str = "", replaces_id: str = ""
+) -> bytes:
     """The edXML package of an issued outgoing document, with its files, schema-checked."""
     if document.direction != Direction.OUTGOING or document.status not in (
         Status.ISSUED,
@@ -138,6 +140,7 @@ def build_package(document: Document, *, business_type: int = edxml.NEW, reason:
         page_amount=document.page_count,
         business_type=business_type,
         business_reason=reason,
+        business_document_id=replaces_id,
         traces=[(sender.organ_id, timezone.localtime())],
         attachments=attachments,
     )
@@ -210,6 +213,11 @@ def receive_package(
             organization=organization,
             details={"size": len(data), "partner": partner.organ_id if partner else ""},
         ) from exc
+    if package.business_type in (edxml.RECALL, edxml.UPDATE):
+        # Thu hồi / cập nhật act on a document received before; nothing new is stored.
+        from vanthu.exchange import changes  # changes imports this module
+
+        return changes.receive_change(organization, partner, package)
     # Blobs are durable before the transaction that names them commits (invariant 2).
     blobs = [files.store(io.BytesIO(a.data), secrecy="none") for a in package.attachments]
     try:
@@ -236,9 +244,9 @@ def _check_package(package: edxml.Package, organization: Organization) -> None:
     if package.secrecy != 0:
         # domain.md §2.6: classified documents never travel in edXML over this channel.
         raise edxml.EdxmlError(_("Không nhận văn bản mật qua liên thông edXML."))
-    if package.business_type != edxml.NEW:
+    if package.business_type not in edxml.BUSINESS_TYPES:
         raise edxml.EdxmlError(
-            _("Nghiệp vụ “%s” chưa được hỗ trợ.") % edxml.BUSINESS_TYPES[package.business_type]
+            _("Nghiệp vụ %s không có trong QCVN 102:2016.") % package.business_type
         )
 
 
@@ -257,6 +265,34 @@ def _store_package(
     }
     seen = ReceivedPackage.objects.select_related("document").filter(**key).first()
     if seen is None:
+        # The same document as "new" (0) and as a replacement (3): one document, both keys.
+        other = {edxml.NEW: edxml.REPLACE, edxml.REPLACE: edxml.NEW}.get(package.business_type)
+        twin = (
+            ReceivedPackage.objects.select_related("document")
+            .filter(organization=organization, edxml_id=package.document_id, business_type=other)
+            .first()
+            if other is not None
+            else None
+        )
+        if twin is not None and twin.content_hash != package.content_hash:
+            raise _Conflict(
+                _("DocumentId %s đã được dùng cho một văn bản khác; gói tin bị từ chối.")
+                % package.document_id
+            )
+        if twin is not None:
+            ReceivedPackage.objects.get_or_create(
+                **key,
+                defaults={
+                    "content_hash": package.content_hash,
+                    "partner": partner,
+                    "document": twin.document,
+                },
+            )
+            if package.business_type == edxml.REPLACE:
+                from vanthu.exchange import changes  # changes imports this module
+
+                changes.link_replacement(organization, package, twin.document)
+            return twin.document
         try:
             with transaction.atomic():
                 document = _create_incoming(organization, partner, package, doc_type, blobs)
@@ -274,6 +310,10 @@ def _store_package(
                 obj=document,
                 details={"document_id": package.document_id, "files": len(blobs)},
             )
+            if package.business_type == edxml.REPLACE:
+                from vanthu.exchange import changes  # changes imports this module
+
+                changes.link_replacement(organization, package, document)
             document_changed(document.pk)
             return document
     if seen.content_hash != package.content_hash:

@@ -224,6 +224,20 @@ class AssignForm(StyledForm):
         error_messages={"invalid_choice": _("Người để biết không thuộc tổ chức của văn bản.")},
     )
     deadline = DateField(label=_("Hạn giải quyết"), required=False)
+    # Or "trong N ngày làm việc" from today (core.workdays: weekends, holidays, làm bù).
+    deadline_working_days = forms.IntegerField(
+        label=_("Hoặc: trong số ngày làm việc"),
+        required=False,
+        min_value=0,
+        max_value=2500,
+        error_messages={
+            "invalid": _("Số ngày làm việc phải là một số nguyên."),
+            "min_value": _("Số ngày làm việc không được âm."),
+            "max_value": _("Số ngày làm việc tối đa là %(limit_value)s."),
+        },
+    )
+    # Thời hạn từng cá nhân (Phiếu giải quyết văn bản đến): supporters may have their own.
+    support_deadline = DateField(label=_("Hạn của người phối hợp (nếu khác)"), required=False)
     note = forms.CharField(
         label=_("Ý kiến chỉ đạo"),
         required=False,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from vanthu.access.policy import AccessSpec
@@ -228,6 +229,13 @@ class Document(models.Model):
             # The lists' ORDER BY (-period_key, -number, -pk), walked backwards: page 1 of
             # 1,000,000 documents reads 50 rows instead of sorting all (docs/benchmarks.md).
             models.Index(fields=["period_key", "number", "id"], name="doc_list_order"),
+            # The duplicate warning at registration (selectors.possible_duplicates, iexact).
+            models.Index(
+                "organization",
+                "direction",
+                Upper("number_symbol"),
+                name="doc_duplicate_symbol",
+            ),
         ]
         constraints = [
             # No duplicate number in one sequence (architecture.md invariant 1).
@@ -283,7 +291,15 @@ class Assignment(models.Model):
                 fields=["document", "user", "role"], name="assignment_unique_role"
             )
         ]
-        indexes = [models.Index(fields=["user", "done_at"])]
+        indexes = [
+            models.Index(fields=["user", "done_at"]),
+            # The daily reminder's question: open assignments due by the next working day.
+            models.Index(
+                fields=["deadline"],
+                condition=Q(done_at__isnull=True),
+                name="assignment_open_deadline",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.user}"

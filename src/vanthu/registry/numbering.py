@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from vanthu.access import policy
 from vanthu.audit.services import record
 from vanthu.core.enums import Role, Secrecy
+from vanthu.guide.rules import cite
 from vanthu.orgs.models import DocumentType, Organization, User
 from vanthu.orgs.services import current_term
 from vanthu.registry.models import ALL_TYPES, Counter, Direction, NumberEvent, Register
@@ -74,7 +75,14 @@ def type_key(register: Register, document_type: DocumentType) -> int:
 def check_open(register: Register, key: str) -> None:
     if register.is_closed_for(key):
         raise ValidationError(
-            {"register": [_("Sổ “%s” đã khóa cho kỳ này; không thể vào sổ thêm.") % register]}
+            {
+                "register": [
+                    cite(
+                        "dong-so",
+                        _("Sổ “%s” đã khóa cho kỳ này; không thể vào sổ thêm.") % register,
+                    )
+                ]
+            }
         )
 
 
@@ -93,13 +101,20 @@ def allocate(*, register: Register, document_type: DocumentType, on: datetime.da
     key = period_key(register, on)
     check_open(register, key)
     tkey = type_key(register, document_type)
-    counter, _created = Counter.objects.get_or_create(
-        register=register,
-        period_key=key,
-        type_key=tkey,
-        defaults={"document_type": document_type if tkey != ALL_TYPES else None},
+    sequence = Counter.objects.select_for_update().filter(
+        register=register, period_key=key, type_key=tkey
     )
-    counter = Counter.objects.select_for_update().get(pk=counter.pk)
+    # One locking read in the usual case; the first number of a period creates the row (the
+    # unique constraint settles a race between two first registrations), then locks it.
+    counter = sequence.first()
+    if counter is None:
+        Counter.objects.get_or_create(
+            register=register,
+            period_key=key,
+            type_key=tkey,
+            defaults={"document_type": document_type if tkey != ALL_TYPES else None},
+        )
+        counter = sequence.get()
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return Allocation(register=register, period_key=key, type_key=tkey, number=counter.last_number)
@@ -133,7 +148,7 @@ def reserve_number(
     """Lấy số trước: take the next number now, as an explicit, audited entry."""
     _check_clerk(actor, register.organization)
     if not reason.strip():
-        raise ValidationError({"reason": [_("Phải ghi lý do lấy số trước.")]})
+        raise ValidationError({"reason": [cite("so-di-nam", _("Phải ghi lý do lấy số trước."))]})
     alloc = allocate(register=register, document_type=document_type, on=on or timezone.localdate())
     event = NumberEvent.objects.create(
         register=register,
@@ -161,9 +176,11 @@ def cancel_number(*, actor: User, reservation: NumberEvent, reason: str) -> Numb
     event = NumberEvent.objects.select_for_update().get(pk=reservation.pk)
     _check_clerk(actor, event.register.organization)
     if event.kind != NumberEvent.Kind.RESERVED:
-        raise ValidationError({"number": [_("Chỉ hủy được số đã lấy trước và chưa dùng.")]})
+        raise ValidationError(
+            {"number": [cite("so-di-nam", _("Chỉ hủy được số đã lấy trước và chưa dùng."))]}
+        )
     if not reason.strip():
-        raise ValidationError({"reason": [_("Phải ghi lý do hủy số.")]})
+        raise ValidationError({"reason": [cite("so-di-nam", _("Phải ghi lý do hủy số."))]})
     event.kind = NumberEvent.Kind.CANCELLED
     event.reason = f"{event.reason} — {_('hủy')}: {reason.strip()}"
     event.save(update_fields=["kind", "reason"])

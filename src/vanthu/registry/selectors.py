@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from vanthu.access import policy
 from vanthu.audit.models import Event
+from vanthu.drafts.notes import status_note
 from vanthu.orgs.models import User
 from vanthu.registry.models import Direction, Document, DocumentFile, TextStatus
 
@@ -30,6 +31,7 @@ def incoming_list(
     return (
         visible_documents(user, qs)
         .select_related("document_type", "register")
+        .annotate(status_note=status_note())
         .order_by("-period_key", "-number", "-pk")
     )
 
@@ -41,6 +43,7 @@ def outgoing_list(user: User, *, status: str | None = None) -> QuerySet[Document
     return (
         visible_documents(user, qs)
         .select_related("document_type", "register")
+        .annotate(status_note=status_note())
         .order_by("-created_at", "-pk")
     )
 
@@ -48,9 +51,21 @@ def outgoing_list(user: User, *, status: str | None = None) -> QuerySet[Document
 def get_document(user: User, pk: int, direction: str | None = None) -> Document:
     """One document the user may see; missing and forbidden are the same 404."""
     qs = Document.objects.select_related("document_type", "organization", "register")
+    qs = qs.annotate(status_note=status_note())
     if direction is not None:
         qs = qs.filter(direction=direction)
     return policy.get_visible_or_404(user, qs, pk=pk)
+
+
+def just_registered(document: Document) -> Document:
+    """The document a registration service just created and returned, ready for the detail
+    serializers without a re-read: a document registered from a POST has no relations yet, so
+    its status note is None (drafts.notes.status_note; the only source it could have is
+    another document's, which ``POST /incoming/`` never sets)."""
+    if document.source_document_id is not None:
+        raise ValueError("only for documents registered directly, not delivered copies")
+    document.status_note = None  # type: ignore[attr-defined]
+    return document
 
 
 def get_file(user: User, document_pk: int, file_pk: int) -> DocumentFile:
@@ -88,11 +103,15 @@ def possible_duplicates(user: User, document: Document) -> list[int]:
     register. Only documents the user may see are named."""
     if not document.number_symbol:
         return []
-    qs = Document.objects.filter(
-        organization=document.organization,
+    same = Document.objects.filter(
+        organization=document.organization_id,
         direction=Direction.INCOMING,
         number_symbol__iexact=document.number_symbol,
         sender__iexact=document.sender,
         issued_date=document.issued_date,
     ).exclude(pk=document.pk)
-    return list(visible_documents(user, qs).order_by("pk").values_list("pk", flat=True)[:20])
+    # Almost always none: ask first with one indexed query (doc_duplicate_symbol), and build the
+    # access policy's query only when there is something to check. Nothing leaves unchecked.
+    if not same.exists():
+        return []
+    return list(visible_documents(user, same).order_by("pk").values_list("pk", flat=True)[:20])

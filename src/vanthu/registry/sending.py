@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from vanthu.audit.services import record
 from vanthu.core.enums import Secrecy
+from vanthu.notify import services as notify
 from vanthu.orgs.models import Organization, User
 from vanthu.registry import numbering
 from vanthu.registry.models import (
@@ -108,6 +109,7 @@ def send_outgoing(*, actor: User, document: Document) -> Document:
     ):
         raise ValidationError({"status": [_("Chỉ gửi được văn bản đã ban hành (đã cấp số).")]})
     delivered = 0
+    fresh: list[Document] = []
     for recipient in document.recipients.select_related("organization").filter(
         organization__isnull=False
     ):
@@ -117,6 +119,7 @@ def send_outgoing(*, actor: User, document: Document) -> Document:
             recipient.status = Recipient.Status.DELIVERED
             recipient.save(update_fields=["delivered", "status"])
             delivered += 1
+            fresh.append(copy)
     first_send = document.status == Status.ISSUED
     document.status = Status.SENT
     document.save(update_fields=["status", "updated_at"])
@@ -127,6 +130,7 @@ def send_outgoing(*, actor: User, document: Document) -> Document:
         obj=document,
         details={"new_deliveries": delivered, "first_send": first_send},
     )
+    notify.delivered_after_commit(fresh)
     if document.secrecy == Secrecy.NONE:
         # Recipients that are partners in other installations get the edXML package through
         # the outbox; classified documents never leave by exchange (domain.md §2.6).
@@ -215,6 +219,7 @@ def return_delivered(*, actor: User, document: Document, reason: str) -> Documen
         details={},
     )
     _tell_sender(actor, document, Recipient.Status.RETURNED)
+    notify.returned_after_commit(document)
     _tell_partner(document, "02", reason)
     document_changed(document.pk)
     return document

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 from rest_framework import serializers
 
+from vanthu.core import workdays
 from vanthu.core.enums import Secrecy, Urgency
 from vanthu.orgs.models import DocumentType, Organization, User
 from vanthu.registry.models import Assignment, Channel, Document, DocumentFile, Recipient
@@ -92,6 +94,32 @@ class OutgoingIn(serializers.Serializer[Any]):
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
+class AssigneeDeadlineIn(serializers.Serializer[Any]):
+    """One assignee's own deadline: a date, or a number of working days from today."""
+
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(),
+        error_messages={
+            "does_not_exist": _("Không có người dùng mã số {pk_value}."),
+            "incorrect_type": _("Mã người dùng phải là số."),
+            "required": _("Phải ghi người được giao (user)."),
+            "null": _("Phải ghi người được giao (user)."),
+        },
+    )
+    deadline = serializers.DateField(required=False, allow_null=True, error_messages=DATE_ERRORS)
+    deadline_working_days = serializers.IntegerField(
+        required=False, allow_null=True, error_messages=INT_ERRORS
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        given = [k for k in ("deadline", "deadline_working_days") if attrs.get(k) is not None]
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                _("Ghi đúng một trong hai: deadline hoặc deadline_working_days.")
+            )
+        return attrs
+
+
 class AssignIn(serializers.Serializer[Any]):
     lead = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), error_messages=USER_ERRORS
@@ -108,6 +136,23 @@ class AssignIn(serializers.Serializer[Any]):
     )
     deadline = serializers.DateField(required=False, allow_null=True, error_messages=DATE_ERRORS)
     note = serializers.CharField(required=False, allow_blank=True)
+    # Additive (docs/registry.md "Deadlines"): N working days from today, and per-assignee.
+    deadline_working_days = serializers.IntegerField(
+        required=False, allow_null=True, error_messages=INT_ERRORS
+    )
+    deadlines = AssigneeDeadlineIn(many=True, required=False)
+
+    def validate_deadlines(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        users = [item["user"].pk for item in items]
+        if len(users) != len(set(users)):
+            raise serializers.ValidationError(_("Mỗi người chỉ được ghi một hạn."))
+        return items
+
+    def deadlines_by_user(self) -> dict[int, Any]:
+        return {
+            item["user"].pk: item.get("deadline") or item["deadline_working_days"]
+            for item in self.validated_data.get("deadlines", [])
+        }
 
 
 class PresentIn(serializers.Serializer[Any]):
@@ -152,10 +197,27 @@ class FileOut(serializers.ModelSerializer[DocumentFile]):
 
 class AssignmentOut(serializers.ModelSerializer[Assignment]):
     user_name = serializers.CharField(source="user.__str__", read_only=True)
+    working_days_left = serializers.SerializerMethodField()
 
     class Meta:
         model = Assignment
-        fields = ["id", "user", "user_name", "role", "deadline", "note", "assigned_at", "done_at"]
+        fields = [
+            "id",
+            "user",
+            "user_name",
+            "role",
+            "deadline",
+            "note",
+            "assigned_at",
+            "done_at",
+            "working_days_left",
+        ]
+
+    def get_working_days_left(self, obj: Assignment) -> int | None:
+        """Working days from today to the deadline; negative when overdue; null when done."""
+        if obj.deadline is None or obj.done_at is not None:
+            return None
+        return workdays.working_days_between(timezone.localdate(), obj.deadline)
 
 
 class RecipientOut(serializers.ModelSerializer[Recipient]):
@@ -177,6 +239,10 @@ class RecipientOut(serializers.ModelSerializer[Recipient]):
 class DocumentBase(serializers.ModelSerializer[Document]):
     document_type = serializers.CharField(source="document_type.code", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    # docs/drafts.md: recalled, replaced, corrected or updated by its issuer (or null).
+    status_note = serializers.ChoiceField(
+        choices=["recalled", "replaced", "corrected", "updated"], read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Document
@@ -196,6 +262,7 @@ class DocumentBase(serializers.ModelSerializer[Document]):
             "page_count",
             "status",
             "status_label",
+            "status_note",
         ]
 
 

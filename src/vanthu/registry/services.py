@@ -20,9 +20,12 @@ from vanthu.access import policy
 from vanthu.access.policy import roles_in
 from vanthu.access.reads import leads
 from vanthu.audit.services import record
+from vanthu.core import workdays
 from vanthu.core.enums import Role, Secrecy, Urgency
+from vanthu.notify import services as notify
 from vanthu.orgs.models import Organization, User
 from vanthu.registry import files, numbering
+from vanthu.registry.index_new import index_after_commit
 from vanthu.registry.models import (
     Assignment,
     Channel,
@@ -182,7 +185,7 @@ def register_incoming(*, actor: User, organization: Organization, data: dict[str
         obj=document,
         details={"register": register.pk, "period": alloc.period_key, "number": alloc.number},
     )
-    document_changed(document.pk)
+    index_after_commit(document)
     return document
 
 
@@ -218,8 +221,46 @@ def present(*, actor: User, document: Document, leader: User) -> Document:
         obj=document,
         details={"leader": leader.pk},
     )
+    notify.presented_after_commit(document, leader)
     document_changed(document.pk)
     return document
+
+
+def document_date(document: Document) -> datetime.date | None:
+    """The later of the document's date and its arrival: no deadline may come before it."""
+    days = [d for d in (document.issued_date,) if d is not None]
+    if document.received_at is not None:
+        days.append(timezone.localtime(document.received_at).date())
+    return max(days) if days else None
+
+
+def _deadline_check(
+    field: str, deadline: datetime.date | None, document: Document, errors: Errors
+) -> None:
+    if deadline is None:
+        return
+    if deadline < timezone.localdate():
+        errors.setdefault(field, []).append(_("Hạn giải quyết không được ở quá khứ."))
+        return
+    earliest = document_date(document)
+    if earliest is not None and deadline < earliest:
+        errors.setdefault(field, []).append(
+            _("Hạn giải quyết không được trước ngày của văn bản (%s).")
+            % earliest.strftime("%d/%m/%Y")
+        )
+
+
+def _working_days_deadline(field: str, days: int | None, errors: Errors) -> datetime.date | None:
+    """The deadline "trong N ngày làm việc" from today (core.workdays)."""
+    if days is None:
+        return None
+    if days < 0:
+        errors.setdefault(field, []).append(_("Số ngày làm việc không được âm."))
+        return None
+    if days > workdays.MAX_DAYS:
+        errors.setdefault(field, []).append(_("Số ngày làm việc tối đa là %d.") % workdays.MAX_DAYS)
+        return None
+    return workdays.add_working_days(timezone.localdate(), days)
 
 
 @transaction.atomic
@@ -232,8 +273,15 @@ def assign(
     inform: list[User] | None = None,
     deadline: datetime.date | None = None,
     note: str = "",
+    deadline_working_days: int | None = None,
+    deadlines: dict[int, datetime.date | int] | None = None,
 ) -> Document:
-    """Bút phê (NĐ 30 Điều 23): lead, support and inform, with the deadline; in progress."""
+    """Bút phê (NĐ 30 Điều 23): lead, support and inform, each with a deadline; in progress.
+
+    ``deadline`` (a date) or ``deadline_working_days`` (N working days from today) applies to
+    everyone; ``deadlines`` gives one person (by user id) their own: a date, or an int of
+    working days ("thời hạn từng đơn vị/cá nhân", Phiếu giải quyết văn bản đến).
+    """
     require_visible(actor, document)
     document = Document.objects.select_for_update().get(pk=document.pk)
     if not leads(actor, document.organization):
@@ -245,11 +293,33 @@ def assign(
         Status.IN_PROGRESS,
     ):
         errors["status"] = [_("Văn bản ở trạng thái này không thể phân công xử lý.")]
-    if deadline is not None and deadline < timezone.localdate():
-        errors["deadline"] = [_("Hạn giải quyết không được ở quá khứ.")]
+    if deadline is not None and deadline_working_days is not None:
+        errors["deadline_working_days"] = [
+            _("Chỉ ghi hạn theo ngày hoặc theo số ngày làm việc, không ghi cả hai.")
+        ]
+    else:
+        in_days = _working_days_deadline("deadline_working_days", deadline_working_days, errors)
+        deadline = in_days or deadline
+    _deadline_check("deadline", deadline, document, errors)
     people = [(lead, Assignment.Role.LEAD)]
     people += [(u, Assignment.Role.SUPPORT) for u in support or []]
     people += [(u, Assignment.Role.INFORM) for u in inform or []]
+    own: dict[int, datetime.date] = {}
+    assigned_ids = {u.pk for u, _role in people}
+    for user_id, value in (deadlines or {}).items():
+        if user_id not in assigned_ids:
+            errors.setdefault("deadlines", []).append(
+                _("Người dùng mã số %s không có trong danh sách được giao.") % user_id
+            )
+            continue
+        day = (
+            value
+            if isinstance(value, datetime.date)
+            else _working_days_deadline("deadlines", value, errors)
+        )
+        _deadline_check("deadlines", day, document, errors)
+        if day is not None:
+            own[user_id] = day
     for user, role in people:
         in_scope = Organization.objects.filter(
             policy.organization_scope(user), pk=document.organization_id
@@ -267,12 +337,18 @@ def assign(
             document=document,
             user=user,
             role=role,
-            defaults={"deadline": deadline, "note": note.strip(), "assigned_by": actor},
+            defaults={
+                "deadline": own.get(user.pk, deadline),
+                "note": note.strip(),
+                "assigned_by": actor,
+            },
         )
     document.directed_by = actor
     document.status = Status.IN_PROGRESS
-    if deadline is not None:
-        document.deadline = deadline
+    # The document's deadline is its lead's (the one the sổ theo dõi giải quyết tracks).
+    lead_deadline = own.get(lead.pk, deadline)
+    if lead_deadline is not None:
+        document.deadline = lead_deadline
     document.save(update_fields=["directed_by", "status", "deadline", "updated_at"])
     sync_recipient(document, Recipient.Status.ASSIGNED)
     record(
@@ -285,9 +361,11 @@ def assign(
             "support": [u.pk for u in support or []],
             "inform": [u.pk for u in inform or []],
             "deadline": deadline.isoformat() if deadline else None,
+            "deadlines": {str(k): v.isoformat() for k, v in own.items()},
         },
     )
     _tell_partner(document, "04")
+    notify.assigned_after_commit(document, assigned_ids)
     document_changed(document.pk)
     return document
 
@@ -397,6 +475,10 @@ def issue_outgoing(*, actor: User, document: Document) -> Document:
         raise ValidationError(
             {"status": [_("Văn bản đã được ban hành; không thể cấp số lần nữa.")]}
         )
+    from vanthu.drafts.services import issue_refusal  # drafts imports the registry
+
+    if refusal := issue_refusal(document):  # NĐ 30 Điều 11: duyệt before ký (docs/drafts.md)
+        raise ValidationError(refusal)
     today = timezone.localdate()
     register = numbering.default_register(
         organization=document.organization,

@@ -250,6 +250,10 @@ def incoming_assign(request: HttpRequest, pk: int) -> HttpResponse:
             inform=list(d["inform"]),
             deadline=d["deadline"],
             note=d["note"],
+            deadline_working_days=d["deadline_working_days"],
+            deadlines={u.pk: d["support_deadline"] for u in d["support"]}
+            if d["support_deadline"]
+            else None,
         ),
         _("Đã ghi ý kiến chỉ đạo và giao xử lý."),
     )

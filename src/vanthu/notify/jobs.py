@@ -1,0 +1,25 @@
+"""Background work of notifications: the daily deadline reminder (queue "default")."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from vanthu.core.jobs import PermanentError, handler
+from vanthu.notify import services
+
+KIND = "notify.reminders"
+
+
+@handler(KIND)
+def send_reminders(payload: dict[str, Any]) -> dict[str, Any]:
+    """Idempotent: a second run for the same day stores nothing new (one reminder per
+    assignment, kind and day)."""
+    raw = payload.get("day")
+    try:
+        day = datetime.date.fromisoformat(raw) if raw else timezone.localdate()
+    except (TypeError, ValueError) as exc:
+        raise PermanentError(f"Ngày không hợp lệ: {raw!r}") from exc
+    return {"day": day.isoformat(), **services.reminders_for(day)}

@@ -1,0 +1,80 @@
+"""Notifications (thông báo) to one user: what arrived for them, and deadlines (docs/notify.md)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    PRESENTED = "presented", _("Văn bản trình xin ý kiến")
+    ASSIGNED = "assigned", _("Được giao xử lý")
+    RETURNED = "returned", _("Văn bản bị trả lại")
+    DELIVERED = "delivered", _("Văn bản chờ vào sổ")
+    DUE_SOON = "due_soon", _("Sắp đến hạn")
+    OVERDUE = "overdue", _("Quá hạn")
+    FIXITY = "fixity", _("Lỗi kiểm tra toàn vẹn tệp")
+
+
+class Notification(models.Model):
+    """One message to one user. The text never carries a classified summary (notify.text)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
+    text = models.CharField(_("nội dung"), max_length=500)
+    link = models.CharField(_("liên kết"), max_length=300, blank=True)
+    document = models.ForeignKey(
+        "registry.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assignment = models.ForeignKey(
+        "registry.Assignment", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The day a reminder is for: one reminder per assignment, kind and day.
+    day = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notify_recipient_list"),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notify_recipient_unread",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "kind", "day"],
+                condition=Q(assignment__isnull=False, day__isnull=False),
+                name="notify_one_reminder_a_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "presented",
+                        "assigned",
+                        "returned",
+                        "delivered",
+                        "due_soon",
+                        "overdue",
+                    ]
+                ),
+                name="notify_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient_id}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

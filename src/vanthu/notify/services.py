@@ -1,0 +1,366 @@
+"""Writes of notifications: the registry events, the daily reminders, marking as read.
+
+The registry calls the ``*_after_commit`` functions from inside its services; each schedules the
+notifications with ``transaction.on_commit``, so a rolled-back registry change tells nobody and
+a failure here can never undo a registration. Notifications are messages derived from events
+already in the audit log, so creating or reading them writes no audit event of its own.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vanthu.core import workdays
+from vanthu.core.enums import Role, Secrecy
+from vanthu.notify.models import Kind, Notification
+from vanthu.orgs.models import User
+from vanthu.registry.models import Assignment, Direction, Document, Status
+
+log = logging.getLogger(__name__)
+
+TEXT_LIMIT = 500
+SUMMARY_LIMIT = 160
+
+
+# --- text -----------------------------------------------------------------------------------
+
+
+def document_label(document: Document) -> str:
+    """How a notification names a document. A classified one: number only, never its summary
+    (a notification is shown in lists, bells and e-mails, outside the audited reads)."""
+    number = document.number_symbol or (
+        _("số đến %(n)s") % {"n": document.number} if document.number else f"#{document.pk}"
+    )
+    if document.secrecy != Secrecy.NONE:
+        return _("Văn bản mật %(number)s") % {"number": number}
+    summary = " ".join(document.summary.split())
+    if len(summary) > SUMMARY_LIMIT:
+        summary = summary[: SUMMARY_LIMIT - 1].rstrip() + "…"
+    return f"{number} — {summary}" if summary else number
+
+
+_PK_MARK = 987654321
+
+
+@lru_cache(maxsize=4)
+def _link_pattern(name: str) -> str:
+    # reverse() once per URL name, not once per row: the reminder job links thousands.
+    return reverse(name, args=[_PK_MARK]).replace(str(_PK_MARK), "{pk}")
+
+
+def document_link(document: Document) -> str:
+    name = "registry:incoming-detail"
+    if document.direction == Direction.OUTGOING:
+        name = "registry:outgoing-detail"
+    return _link_pattern(name).format(pk=document.pk)
+
+
+def _date(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+# --- creating -------------------------------------------------------------------------------
+
+
+@dataclass
+class Draft:
+    recipient: User
+    kind: str
+    text: str
+    document: Document | None = None
+    assignment: Assignment | None = None
+    day: datetime.date | None = None
+
+
+def _email(notes: list[Notification]) -> None:
+    """Optional e-mail (VANTHU_NOTIFY_EMAIL): one message per notification, never fatal."""
+    if not getattr(settings, "VANTHU_NOTIFY_EMAIL", False):
+        return
+    base = getattr(settings, "VANTHU_BASE_URL", "").rstrip("/")
+    for note in notes:
+        address = note.recipient.email
+        if not address:
+            continue
+        body = note.text + (f"\n\n{base}{note.link}" if note.link else "")
+        try:
+            send_mail(
+                f"[Vanthu] {note.get_kind_display()}",
+                body,
+                None,
+                [address],
+                fail_silently=False,
+            )
+        except Exception:
+            log.exception("could not e-mail notification %s", note.pk)
+            continue
+        Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+
+
+def create(drafts: Iterable[Draft]) -> list[Notification]:
+    """Store notifications (one per recipient and event); reminders already sent are skipped."""
+    made: list[Notification] = []
+    for d in drafts:
+        if not d.recipient.is_active:
+            continue
+        note = Notification(
+            recipient=d.recipient,
+            kind=d.kind,
+            text=d.text[:TEXT_LIMIT],
+            link=document_link(d.document) if d.document is not None else "",
+            document=d.document,
+            assignment=d.assignment,
+            day=d.day,
+        )
+        try:
+            # A savepoint: a reminder another run already stored loses the unique race here.
+            with transaction.atomic():
+                note.save()
+        except IntegrityError:
+            continue
+        made.append(note)
+    if made:
+        transaction.on_commit(lambda: _email(made))
+    return made
+
+
+def _after_commit(build: Callable[[], list[Draft]]) -> None:
+    def run() -> None:
+        try:
+            with transaction.atomic():
+                create(build())
+        except Exception:
+            # A notification lost is a nuisance; the registry change it follows is committed.
+            log.exception("could not store notifications")
+
+    transaction.on_commit(run)
+
+
+# --- registry events ------------------------------------------------------------------------
+
+
+def presented_after_commit(document: Document, leader: User) -> None:
+    """Trình: the leader is asked for direction."""
+    _after_commit(
+        lambda: [
+            Draft(
+                leader,
+                Kind.PRESENTED,
+                _("Văn bản trình xin ý kiến chỉ đạo: %(doc)s") % {"doc": document_label(document)},
+                document,
+            )
+        ]
+    )
+
+
+def assigned_after_commit(document: Document, user_ids: Iterable[int]) -> None:
+    """Bút phê: each assignee (chủ trì, phối hợp, để biết), with their own deadline."""
+    ids = list(user_ids)
+
+    def build() -> list[Draft]:
+        rows = Assignment.objects.filter(document=document, user_id__in=ids).select_related("user")
+        drafts = []
+        for a in rows:
+            text = _("Được giao %(role)s: %(doc)s") % {
+                "role": a.get_role_display().lower(),
+                "doc": document_label(document),
+            }
+            if a.deadline:
+                text += _("; hạn %(date)s") % {"date": _date(a.deadline)}
+            drafts.append(Draft(a.user, Kind.ASSIGNED, text, document))
+        return drafts
+
+    _after_commit(build)
+
+
+def returned_after_commit(delivery: Document) -> None:
+    """A recipient organisation returned a delivery: its drafter and issuing clerk hear of it."""
+    source = delivery.source_document
+    if source is None:
+        return
+
+    def build() -> list[Draft]:
+        people = {u.pk: u for u in (source.created_by,) if u is not None}
+        text = _("%(org)s trả lại văn bản %(doc)s") % {
+            "org": delivery.organization.name,
+            "doc": document_label(source),
+        }
+        if source.secrecy == Secrecy.NONE and delivery.notes:
+            text += _(". Lý do: %(reason)s") % {"reason": delivery.notes}
+        return [Draft(u, Kind.RETURNED, text, source) for u in people.values()]
+
+    _after_commit(build)
+
+
+def clerks_of(organization_id: int, secrecy: str) -> list[User]:
+    """Current clerks of the organisation cleared for ``secrecy``."""
+    today = timezone.localdate()
+    levels = [s for s in Secrecy.values if Secrecy.rank(s) >= Secrecy.rank(secrecy)]
+    # One filter() call: the role, organisation and dates must hold for the same position.
+    return list(
+        User.objects.filter(
+            Q(positions__start_date__isnull=True) | Q(positions__start_date__lte=today),
+            Q(positions__end_date__isnull=True) | Q(positions__end_date__gte=today),
+            is_active=True,
+            clearance__in=levels,
+            positions__organization_id=organization_id,
+            positions__role=Role.CLERK,
+        ).distinct()
+    )
+
+
+def delivered_after_commit(deliveries: Iterable[Document]) -> None:
+    """A document arrived in the chờ vào sổ queue: the clerks who may register it hear of it."""
+    docs = list(deliveries)
+
+    def build() -> list[Draft]:
+        drafts = []
+        for copy in docs:
+            text = _("Văn bản chờ vào sổ từ %(sender)s: %(doc)s") % {
+                "sender": copy.sender,
+                "doc": document_label(copy),
+            }
+            for clerk in clerks_of(copy.organization_id, copy.secrecy):
+                drafts.append(Draft(clerk, Kind.DELIVERED, text, copy))
+        return drafts
+
+    _after_commit(build)
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+def reminders_for(day: datetime.date) -> dict[str, int]:
+    """The daily reminder (docs/notify.md): for every open lead or support assignment whose own
+    deadline is due by the next working day, or past, one notification for ``day``.
+
+    Idempotent: assignments already reminded for ``day`` are left out of the query, and the
+    unique (assignment, kind, day) makes a racing second run insert nothing. Nothing is sent
+    on a day off; the next working day's run covers it.
+    """
+    if not workdays.is_working_day(day):
+        return {"due_soon": 0, "overdue": 0, "skipped_day_off": 1}
+    horizon = workdays.next_working_day(day)
+    reminded = Notification.objects.filter(assignment=OuterRef("pk"), day=day)
+    rows = (
+        Assignment.objects.filter(
+            done_at__isnull=True,
+            deadline__isnull=False,
+            deadline__lte=horizon,
+            role__in=[Assignment.Role.LEAD, Assignment.Role.SUPPORT],
+            document__status=Status.IN_PROGRESS,
+            user__is_active=True,
+        )
+        .exclude(Exists(reminded))
+        .select_related("user", "document")
+        .order_by("pk")
+    )
+    counts = {"due_soon": 0, "overdue": 0}
+    batch: list[Draft] = []
+    for a in rows.iterator(chunk_size=1000):
+        deadline = a.deadline or day  # never None: filtered above
+        label = document_label(a.document)
+        if deadline < day:
+            late = workdays.working_days_between(deadline, day)
+            text = _("Quá hạn %(n)s ngày làm việc (hạn %(date)s): %(doc)s") % {
+                "n": late,
+                "date": _date(deadline),
+                "doc": label,
+            }
+            kind = Kind.OVERDUE
+        else:
+            text = (
+                _("Hết hạn hôm nay: %(doc)s") % {"doc": label}
+                if deadline == day
+                else _("Đến hạn ngày %(date)s: %(doc)s") % {"date": _date(deadline), "doc": label}
+            )
+            kind = Kind.DUE_SOON
+        batch.append(Draft(a.user, kind, text, a.document, a, day))
+        counts[kind] += 1
+        if len(batch) >= 1000:
+            _store_reminders(batch, day)
+            batch = []
+    _store_reminders(batch, day)
+    return counts
+
+
+def _store_reminders(batch: list[Draft], day: datetime.date) -> None:
+    """One INSERT per batch; a row another run stored first is skipped by the database."""
+    if not batch:
+        return
+    with transaction.atomic():
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient=d.recipient,
+                    kind=d.kind,
+                    text=d.text[:TEXT_LIMIT],
+                    link=document_link(d.document) if d.document is not None else "",
+                    document=d.document,
+                    assignment=d.assignment,
+                    day=day,
+                )
+                for d in batch
+            ],
+            ignore_conflicts=True,
+        )
+        if getattr(settings, "VANTHU_NOTIFY_EMAIL", False):
+            ids = [d.assignment.pk for d in batch if d.assignment is not None]
+            stored = list(
+                Notification.objects.filter(
+                    assignment_id__in=ids, day=day, emailed_at__isnull=True
+                ).select_related("recipient")
+            )
+            transaction.on_commit(lambda: _email(stored))
+
+
+# --- reading state --------------------------------------------------------------------------
+
+
+def mark_read(*, actor: User, notification_id: int) -> Notification:
+    """Only the recipient's own notification; anyone else's is 404 like a missing one."""
+    from django.http import Http404
+
+    note = Notification.objects.filter(pk=notification_id, recipient=actor).first()
+    if note is None:
+        raise Http404(_("Không có thông báo này."))
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        Notification.objects.filter(pk=note.pk, read_at__isnull=True).update(read_at=note.read_at)
+    return note
+
+
+def mark_all_read(*, actor: User) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def fixity_alert_after_commit(sha256: str, outcome_label: str) -> None:
+    """A stored file failed its integrity check: tell the administrators (hash only, no title)."""
+    from vanthu.access import policy
+
+    def build() -> list[Draft]:
+        admins = User.objects.filter(
+            Q(is_superuser=True) | Q(positions__role=Role.ADMIN), is_active=True
+        ).distinct()
+        text = _("Kiểm tra toàn vẹn: tệp %(sha)s… %(outcome)s. Xem trang Bảo quản.") % {
+            "sha": sha256[:12],
+            "outcome": outcome_label.lower(),
+        }
+        return [
+            Draft(recipient=u, kind=Kind.FIXITY, text=text) for u in admins if policy.is_admin(u)
+        ]
+
+    _after_commit(build)
