@@ -69,7 +69,10 @@ def test_hand_in_then_accept(office: Office) -> None:
         services.accept_transfer(actor=office.archivist, transfer=transfer)
     with pytest.raises(ValidationError) as err:
         records.reopen_dossier(actor=office.leader, dossier=one, reason="Bổ sung")
-    assert err.value.message_dict["dossier"] == ["Hồ sơ đã nộp lưu, không mở lại được."]
+    assert err.value.message_dict["dossier"] == [
+        "Hồ sơ đã nộp lưu, không mở lại được. (NĐ 30/2020 Điều 30: hồ sơ nộp lưu trong 01 năm "
+        "từ khi công việc kết thúc)"
+    ]
 
 
 def test_bad_transfers_are_refused_and_nothing_is_stored(office: Office) -> None:

@@ -75,7 +75,10 @@ def test_duplicate_code_is_400(office: Office) -> None:
         "/api/v1/dossiers/", {"code": "01.TH", "title": "Khác", "year": 2026}, format="json"
     )
     assert answer.status_code == 400
-    assert answer.json()["code"] == ["Số và ký hiệu hồ sơ 01.TH đã có trong năm 2026."]
+    assert answer.json()["code"] == [
+        "Số và ký hiệu hồ sơ 01.TH đã có trong năm 2026. (NĐ 30/2020 Phụ lục V: số hồ sơ gồm "
+        "số thứ tự và chữ viết tắt đề mục lớn, ví dụ 01.TCCB)"
+    ]
     assert Dossier.objects.count() == 1
 
 

@@ -80,7 +80,10 @@ def test_closing_a_dossier_with_no_documents_is_refused(office: Office) -> None:
     dossier = office.dossier()
     with pytest.raises(ValidationError) as err:
         services.close_dossier(actor=office.clerk, dossier=dossier)
-    assert "Không thể kết thúc hồ sơ chưa có văn bản nào." in err.value.message_dict["dossier"]
+    assert err.value.message_dict["dossier"] == [
+        "Không thể kết thúc hồ sơ chưa có văn bản nào. (NĐ 30/2020 Điều 28–31: hồ sơ được "
+        "kết thúc khi công việc kết thúc, kèm chứng từ kết thúc)"
+    ]
     dossier.refresh_from_db()
     assert dossier.status == Dossier.Status.OPEN and dossier.closed_at is None
 
@@ -144,7 +147,10 @@ def test_duplicate_code_in_the_same_year_is_refused(office: Office) -> None:
     office.dossier(code="01.VP")
     with pytest.raises(ValidationError) as err:
         office.dossier(code="01.VP")
-    assert err.value.message_dict["code"] == ["Số và ký hiệu hồ sơ 01.VP đã có trong năm 2026."]
+    assert err.value.message_dict["code"] == [
+        "Số và ký hiệu hồ sơ 01.VP đã có trong năm 2026. (NĐ 30/2020 Phụ lục V: số hồ sơ gồm "
+        "số thứ tự và chữ viết tắt đề mục lớn, ví dụ 01.TCCB)"
+    ]
     assert office.dossier(code="01.VP", year=2025).year == 2025
 
 

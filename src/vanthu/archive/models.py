@@ -240,12 +240,18 @@ from vanthu.archive.models_disposal import (  # noqa: E402
     DisposalItem,
     LegalHold,
 )
-from vanthu.archive.models_use import AccessRequest, AccessRequestItem, UseEntry  # noqa: E402
+from vanthu.archive.models_use import (  # noqa: E402
+    AccessRequest,
+    AccessRequestItem,
+    CertifiedCopy,
+    UseEntry,
+)
 
 __all__ = [
     "AccessRequest",
     "AccessRequestItem",
     "ArchivalUnit",
+    "CertifiedCopy",
     "CouncilMember",
     "Disposal",
     "DisposalItem",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vanthu.access.policy import AccessSpec
@@ -103,3 +104,55 @@ class UseEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.action} {self.dossier_id}"
+
+
+class CertifiedCopy(models.Model):
+    """A copy issued from the archive against an approved request (NĐ 30 Điều 25–27).
+
+    Copies have their own number sequence per organisation and calendar year, from 01 on
+    1 January (domain.md §1.2, Phụ lục I Phần II.1c). The PDF is handed out, not kept: the row
+    keeps its SHA-256, so a copy shown later can be checked against what was issued.
+    """
+
+    class Kind(models.TextChoices):
+        COPY = "copy", _("Bản sao")
+        SAO_Y = "sao_y", _("Sao y")
+        TRICH_SAO = "trich_sao", _("Trích sao")
+
+    request = models.ForeignKey(AccessRequest, on_delete=models.PROTECT, related_name="copies")
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    document = models.ForeignKey("registry.Document", on_delete=models.PROTECT, related_name="+")
+    file = models.ForeignKey("registry.DocumentFile", on_delete=models.PROTECT, related_name="+")
+    dossier = models.ForeignKey("records.Dossier", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("hình thức sao"), max_length=10, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField(_("số bản sao"))
+    # Trích sao: the pages copied, e.g. "2-3"; empty for the whole document.
+    pages = models.CharField(_("trang trích sao"), max_length=60, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    sha256 = models.CharField(max_length=64)
+    signed = models.BooleanField(default=False)
+
+    access = AccessSpec(
+        org_field="request__organization",
+        secrecy_field="request__secrecy",
+        participants=("request__requester", "request__decided_by", "issued_by"),
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "number"], name="certified_copy_number_once"
+            ),
+        ]
+        verbose_name = _("bản sao")
+        verbose_name_plural = _("bản sao")
+
+    def __str__(self) -> str:
+        return f"{self.number:02d}/{self.year}"

@@ -46,17 +46,30 @@ def expires_on(dossier: Dossier) -> datetime.date | None:
     return datetime.date(ended.year + dossier.retention_years, 12, 31)
 
 
-def disposal_problem(dossier: Dossier, today: datetime.date) -> str | None:
-    """Why a dossier may not be disposed of, or None."""
+def disposal_problem(
+    dossier: Dossier,
+    today: datetime.date,
+    *,
+    held: set[int] | None = None,
+    decided: set[int] | None = None,
+) -> str | None:
+    """Why a dossier may not be disposed of, or None.
+
+    ``held`` / ``decided``: the ids under a live legal hold / in a decided disposal, when the
+    caller has fetched them for many dossiers at once (else one query each here)."""
     if dossier.is_permanent or dossier.retention_years is None:
         return _("Hồ sơ %s bảo quản vĩnh viễn, không được hủy.") % dossier.code
     end = expires_on(dossier)
     if end is None or end >= today:
         return _("Hồ sơ %s chưa hết thời hạn bảo quản.") % dossier.code
-    if LegalHold.objects.filter(dossier=dossier, released_at__isnull=True).exists():
+    if (
+        dossier.pk in held
+        if held is not None
+        else LegalHold.objects.filter(dossier=dossier, released_at__isnull=True).exists()
+    ):
         return _("Hồ sơ %s đang bị giữ theo yêu cầu pháp lý, không được hủy.") % dossier.code
     live = DisposalItem.objects.filter(dossier=dossier).exclude(disposal__status="draft")
-    if live.exists():
+    if dossier.pk in decided if decided is not None else live.exists():
         return _("Hồ sơ %s đã có quyết định hủy.") % dossier.code
     return None
 
@@ -116,14 +129,29 @@ def create_disposal(
         errors["dossiers"] = [_("Phải chọn ít nhất một hồ sơ.")]
     problems: list[str] = []
     seen: set[int] = set()
+    # One query each for visibility, holds and decisions (not three per dossier).
+    pks = [d.pk for d in dossiers if d.pk is not None]
+    visible = set(
+        policy.visible(actor, Dossier.objects.filter(pk__in=pks)).values_list("pk", flat=True)
+    )
+    held = set(
+        LegalHold.objects.filter(dossier__in=pks, released_at__isnull=True).values_list(
+            "dossier_id", flat=True
+        )
+    )
+    decided = set(
+        DisposalItem.objects.filter(dossier__in=pks)
+        .exclude(disposal__status="draft")
+        .values_list("dossier_id", flat=True)
+    )
     for dossier in dossiers:
-        if dossier.pk is None or not policy.can_view(actor, dossier):
+        if dossier.pk is None or dossier.pk not in visible:
             policy.raise_404()
         if dossier.pk in seen:
             problems.append(_("Hồ sơ %s được chọn hai lần.") % dossier.code)
         elif dossier.organization_id != organization.pk:
             problems.append(_("Hồ sơ %s không thuộc tổ chức này.") % dossier.code)
-        elif problem := disposal_problem(dossier, today):
+        elif problem := disposal_problem(dossier, today, held=held, decided=decided):
             problems.append(problem)
         seen.add(dossier.pk)
     if problems:

@@ -9,7 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from vanthu.archive import pdf, selectors, selectors_more
+from vanthu.archive.models import AccessRequest
 from vanthu.orgs.models import User
+from vanthu.records import selectors as records_selectors
 
 
 def _user(request: HttpRequest) -> User:
@@ -37,6 +39,13 @@ def index(request: HttpRequest) -> HttpResponse:
             "disposals": selectors_more.disposals(user)[:50],
             "requests": selectors_more.requests(user)[:50],
             "uses": selectors_more.use_register(user)[:50],
+            "held": selectors_more.held_back(user).select_related("dossier")[:50],
+            "holds": selectors_more.holds(user).filter(released_at__isnull=True)[:50],
+            "parents": selectors_more.locations(user).exclude(kind="box")[:200],
+            # Choices for the forms: closed dossiers the user may see (a lookup, not a dump).
+            "closed": records_selectors.dossier_list(user, status="closed")[:200],
+            "modes": AccessRequest.Mode.choices,
+            "me": user,
         },
     )
 

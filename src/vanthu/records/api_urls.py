@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vanthu.records import api, plan_api
+from vanthu.records import api, bulk_api, plan_api
 
 urlpatterns = [
     path("dossiers/", api.DossierList.as_view(), name="api-dossiers"),
@@ -9,6 +9,11 @@ urlpatterns = [
         "dossiers/<int:pk>/documents/",
         api.DossierDocuments.as_view(),
         name="api-dossier-documents",
+    ),
+    path(
+        "dossiers/<int:pk>/documents/bulk/",
+        bulk_api.DossierDocumentsBulk.as_view(),
+        name="api-dossier-documents-bulk",
     ),
     path(
         "dossiers/<int:pk>/documents/<int:document_pk>/",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from vanthu.access import policy
@@ -16,6 +18,7 @@ from vanthu.records.models import (
     RetentionRule,
     RetentionSchedule,
 )
+from vanthu.registry.models import Document
 from vanthu.registry.selectors import visible_documents
 
 
@@ -26,9 +29,20 @@ def dossier_list(
     status: str | None = None,
     q: str | None = None,
     organization: str | None = None,
+    heading: str | None = None,
 ) -> QuerySet[Dossier]:
-    """Dossiers ``user`` may see. A classified dossier beyond the user is not even counted."""
+    """Dossiers ``user`` may see. A classified dossier beyond the user is not even counted.
+
+    ``heading``: dossiers opened from an item under that file plan heading (or under a minor
+    heading of it).
+    """
     qs = Dossier.objects.all()
+    if heading:
+        if heading.isdigit() and len(heading) < 12:
+            h = int(heading)
+            qs = qs.filter(Q(plan_item__heading_id=h) | Q(plan_item__heading__parent_id=h))
+        else:
+            qs = qs.none()
     if year:
         qs = qs.filter(year=int(year)) if year.isdigit() else qs.none()
     if status:
@@ -126,3 +140,48 @@ def retention_rules(
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(group__icontains=q))
     return qs.order_by("schedule_id", "position", "pk")
+
+
+def unfiled_documents(
+    user: User,
+    *,
+    organization_id: int,
+    year: int,
+    document_type: str | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    q: str | None = None,
+) -> QuerySet[Document]:
+    """Documents of the organisation dated in ``year`` that are filed nowhere as the original.
+
+    Only documents ``user`` may see. A document's year is that of its date (issued, else
+    received, else registered), as for a dossier's time span (services.document_date).
+    """
+    filed = DossierDocument.objects.filter(document=OuterRef("pk"), is_original=True)
+    qs = Document.objects.filter(organization_id=organization_id).exclude(Exists(filed))
+    qs = qs.filter(
+        Q(issued_date__year=year)
+        | Q(issued_date__isnull=True, received_at__year=year)
+        | Q(issued_date__isnull=True, received_at__isnull=True, created_at__year=year)
+    )
+    if document_type:
+        qs = qs.filter(document_type__code=document_type)
+    if date_from is not None:
+        qs = qs.filter(issued_date__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(issued_date__lte=date_to)
+    if q:
+        qs = qs.filter(Q(summary__icontains=q) | Q(number_symbol__icontains=q))
+    return (
+        visible_documents(user, qs)
+        .select_related("document_type")
+        .order_by("issued_date", "direction", "number", "pk")
+    )
+
+
+def open_dossiers_of_year(user: User, *, organization_id: int, year: int) -> QuerySet[Dossier]:
+    """The year's open dossiers of the organisation that ``user`` may see (year-end step 1)."""
+    qs = Dossier.objects.filter(
+        organization_id=organization_id, year=year, status=Dossier.Status.OPEN
+    )
+    return policy.visible(user, qs).select_related("responsible").order_by("code", "pk")

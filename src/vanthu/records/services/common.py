@@ -12,6 +12,7 @@ from vanthu.access import policy
 from vanthu.access.policy import roles_in
 from vanthu.access.reads import leads
 from vanthu.core.enums import Role
+from vanthu.guide.rules import cite
 from vanthu.orgs.models import Organization, User
 from vanthu.records.models import MAX_RETENTION_YEARS, RetentionCode
 
@@ -68,24 +69,31 @@ def clean_retention(code: str | None, years: object, errors: Errors) -> tuple[st
     if not code:
         return RetentionCode.for_years(n), n
     if code not in RetentionCode.values:
-        errors["retention_code"] = [_("Mã thời hạn bảo quản không hợp lệ: %s.") % code]
+        errors["retention_code"] = [
+            cite("thoi-han-ma", _("Mã thời hạn bảo quản không hợp lệ: %s.") % code)
+        ]
         return RetentionCode.PERMANENT, None
     fixed = RetentionCode.years_of(code)
     if code in (RetentionCode.PERMANENT, RetentionCode.UNTIL_INVALID):
         if n is not None:
             errors["retention_years"] = [
-                _("Thời hạn “%s” không ghi số năm.") % RetentionCode(code).label
+                cite(
+                    "thoi-han-ma", _("Thời hạn “%s” không ghi số năm.") % RetentionCode(code).label
+                )
             ]
         return code, None
     if fixed is not None:
         if n is not None and n != fixed:
             errors["retention_years"] = [
-                _("Mã %(code)s là %(years)s năm.") % {"code": code, "years": fixed}
+                cite(
+                    "thoi-han-ma",
+                    _("Mã %(code)s là %(years)s năm.") % {"code": code, "years": fixed},
+                )
             ]
         return code, fixed
     # 07 Khác: the number of years must be said.
     if n is None:
-        errors["retention_years"] = [_("Thời hạn “Khác” phải ghi số năm.")]
+        errors["retention_years"] = [cite("thoi-han-ma", _("Thời hạn “Khác” phải ghi số năm."))]
     return code, n
 
 

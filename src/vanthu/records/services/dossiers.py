@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from vanthu.access import policy
 from vanthu.audit.services import record
 from vanthu.core.enums import Secrecy
+from vanthu.guide.rules import cite
 from vanthu.orgs.models import Organization, User
 from vanthu.records.models import Dossier, DossierDocument, FilePlan, FilePlanItem
 from vanthu.records.services.common import (
@@ -79,10 +80,10 @@ def _refresh(dossier: Dossier) -> None:
 
 
 def _duplicate(code: str, year: object) -> str:
-    return _("Số và ký hiệu hồ sơ %(code)s đã có trong năm %(year)s.") % {
-        "code": code,
-        "year": year,
-    }
+    return cite(
+        "so-ky-hieu-ho-so",
+        _("Số và ký hiệu hồ sơ %(code)s đã có trong năm %(year)s.") % {"code": code, "year": year},
+    )
 
 
 @transaction.atomic
@@ -98,12 +99,16 @@ def create_dossier(*, actor: User, organization: Organization, data: dict[str, A
         if plan.organization_id != organization.pk:
             policy.raise_404()
         if plan.status != FilePlan.Status.APPROVED:
-            errors["plan_item"] = [_("Danh mục hồ sơ năm %s chưa được ban hành.") % plan.year]
+            errors["plan_item"] = [
+                cite("danh-muc-ho-so", _("Danh mục hồ sơ năm %s chưa được ban hành.") % plan.year)
+            ]
     raw_year = data.get("year") or (item.plan.year if item is not None else None)
     check_year(raw_year, errors)
     year: int = raw_year if isinstance(raw_year, int) else 0
     if item is not None and year and year != item.plan.year:
-        errors["year"] = [_("Hồ sơ trong danh mục năm %s phải mở cho năm đó.") % item.plan.year]
+        errors["year"] = [
+            cite("mo-ho-so", _("Hồ sơ trong danh mục năm %s phải mở cho năm đó.") % item.plan.year)
+        ]
     code = (data.get("code") or (item.code if item else "")).strip()
     title = (data.get("title") or (item.title if item else "")).strip()
     if not code:
@@ -176,7 +181,10 @@ def add_document(
         is_original and DossierDocument.objects.filter(document=document, is_original=True).exists()
     ):
         errors["is_original"] = [
-            _("Văn bản đã là bản lưu chính trong một hồ sơ khác; chỉ có thể tham chiếu.")
+            cite(
+                "mo-ho-so",
+                _("Văn bản đã là bản lưu chính trong một hồ sơ khác; chỉ có thể tham chiếu."),
+            )
         ]
     if errors:
         raise ValidationError(errors)
@@ -258,7 +266,13 @@ def close_dossier(
     require_editor(actor, dossier)
     _require_open(dossier)
     if not dossier.entries.exists():
-        raise ValidationError({"dossier": [_("Không thể kết thúc hồ sơ chưa có văn bản nào.")]})
+        raise ValidationError(
+            {
+                "dossier": [
+                    cite("ket-thuc-ho-so", _("Không thể kết thúc hồ sơ chưa có văn bản nào."))
+                ]
+            }
+        )
     if sheet_count is not None and (isinstance(sheet_count, bool) or sheet_count < 1):
         raise ValidationError({"sheet_count": [_("Số tờ phải là số nguyên dương.")]})
     _refresh(dossier)
@@ -296,7 +310,9 @@ def reopen_dossier(*, actor: User, dossier: Dossier, reason: str) -> Dossier:
     # NĐ 30 Điều 30: a dossier handed to the archive is under its control (app ``archive``).
     handed_in = getattr(dossier, "transfer_items", None)
     if handed_in is not None and handed_in.filter(active=True).exists():
-        raise ValidationError({"dossier": [_("Hồ sơ đã nộp lưu, không mở lại được.")]})
+        raise ValidationError(
+            {"dossier": [cite("nop-luu-han", _("Hồ sơ đã nộp lưu, không mở lại được."))]}
+        )
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Phải ghi lý do mở lại hồ sơ.")]})
     previous = {"closed_at": dossier.closed_at, "closing_note": dossier.closing_note}

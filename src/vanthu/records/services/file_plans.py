@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from vanthu.access import policy
 from vanthu.audit.services import record
+from vanthu.guide.rules import cite
 from vanthu.orgs.models import Organization, User
 from vanthu.records.models import (
     FilePlan,
@@ -37,7 +38,14 @@ def _editable(actor: User, plan: FilePlan) -> FilePlan:
     require_record_keeper(actor, plan.organization)
     if plan.status != FilePlan.Status.DRAFT:
         raise ValidationError(
-            {"plan": [_("Danh mục hồ sơ năm %s đã ban hành, không sửa được.") % plan.year]}
+            {
+                "plan": [
+                    cite(
+                        "danh-muc-ho-so",
+                        _("Danh mục hồ sơ năm %s đã ban hành, không sửa được.") % plan.year,
+                    )
+                ]
+            }
         )
     return plan
 
@@ -54,9 +62,9 @@ def create_file_plan(
     errors: Errors = {}
     check_year(year, errors)
     if numbering not in FilePlan.Numbering.values:
-        errors["numbering"] = [_("Cách đánh số không hợp lệ.")]
+        errors["numbering"] = [cite("so-ky-hieu-ho-so", _("Cách đánh số không hợp lệ."))]
     if not errors and FilePlan.objects.filter(organization=organization, year=year).exists():
-        errors["year"] = [_("Tổ chức đã có danh mục hồ sơ năm %s.") % year]
+        errors["year"] = [cite("danh-muc-ho-so", _("Tổ chức đã có danh mục hồ sơ năm %s.") % year)]
     if errors:
         raise ValidationError(errors)
     plan = FilePlan.objects.create(
@@ -87,7 +95,9 @@ def add_heading(
     if not title.strip():
         errors["title"] = [_("Tên đề mục không được để trống.")]
     if parent is not None and (parent.plan_id != plan.pk or parent.parent_id is not None):
-        errors["parent"] = [_("Đề mục cha phải là đề mục lớn của cùng danh mục.")]
+        errors["parent"] = [
+            cite("so-ky-hieu-ho-so", _("Đề mục cha phải là đề mục lớn của cùng danh mục."))
+        ]
     if len(abbreviation.strip()) > 20:
         errors["abbreviation"] = [_("Chữ viết tắt dài tối đa 20 ký tự.")]
     if errors:
@@ -157,7 +167,9 @@ def add_plan_item(
     if len(code) > ITEM_CODE_MAX:
         errors["code"] = [_("Số và ký hiệu hồ sơ dài tối đa %s ký tự.") % ITEM_CODE_MAX]
     elif plan.items.filter(code=code).exists():
-        errors["code"] = [_("Số và ký hiệu hồ sơ %s đã có trong danh mục.") % code]
+        errors["code"] = [
+            cite("so-ky-hieu-ho-so", _("Số và ký hiệu hồ sơ %s đã có trong danh mục.") % code)
+        ]
     if errors:
         raise ValidationError(errors)
     last = plan.items.aggregate(m=Max("position"))["m"] or 0
@@ -190,9 +202,15 @@ def approve_file_plan(*, actor: User, plan: FilePlan) -> FilePlan:
     if not policy.can_view(actor, plan):
         policy.raise_404()
     if not leads(actor, plan.organization):
-        raise PermissionDenied(_("Chỉ người đứng đầu tổ chức mới được ban hành danh mục hồ sơ."))
+        raise PermissionDenied(
+            cite(
+                "danh-muc-ho-so", _("Chỉ người đứng đầu tổ chức mới được ban hành danh mục hồ sơ.")
+            )
+        )
     if plan.status != FilePlan.Status.DRAFT:
-        raise ValidationError({"plan": [_("Danh mục hồ sơ năm %s đã ban hành.") % plan.year]})
+        raise ValidationError(
+            {"plan": [cite("danh-muc-ho-so", _("Danh mục hồ sơ năm %s đã ban hành.") % plan.year)]}
+        )
     if not plan.items.exists():
         raise ValidationError({"plan": [_("Danh mục hồ sơ chưa có hồ sơ nào.")]})
     plan.status = FilePlan.Status.APPROVED

@@ -1,0 +1,407 @@
+"""Archive at scale (issue 7): 100,000 dossiers with their documents in one archive fonds.
+
+For each backend in ``BENCH_ARCHIVE_BACKENDS`` (``sqlite,postgres``; PostgreSQL is skipped when
+it does not answer), in a fresh process and a fresh database:
+
+1. Set-up through the services: a committee office (Văn phòng Thành ủy), a clerk, an archivist,
+   a leader, the Party fonds, one kho/giá/hộp. Then, in bulk (``bulk_create``, batches of
+   5,000): ``BENCH_ARCHIVE_DOSSIERS`` (100,000) closed dossiers over 2005–2024 (retention 5, 10,
+   20 years or permanent), each with ``BENCH_ARCHIVE_DOCS`` (2) documents; the dossiers of
+   2005–2018 are in accepted transfers (1,000 a transfer) and carry an archival number.
+2. In-process requests (DRF's ``APIClient``/Django's ``Client``, no network), each repeated
+   ``BENCH_ARCHIVE_REPEAT`` (15) times, p50/p95: the due list (first page, reminders, a deep
+   page), a filtered dossier list, archival numbers (first and a deep page), the "xem xét hủy"
+   list, the transfer list, and the archivist's whole /luu-tru/ page.
+3. Writes at that size: hand in 500 dossiers (``create_transfer``), read its mục lục (API detail
+   and PDF); list 500 expired dossiers for disposal (``create_disposal``) and read it back.
+
+Run: ``.venv/bin/python -m benchmarks bench_archive``. Scratch databases are removed at the end.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+DOSSIERS = int(os.environ.get("BENCH_ARCHIVE_DOSSIERS", "100000"))
+DOCS = int(os.environ.get("BENCH_ARCHIVE_DOCS", "2"))
+REPEAT = int(os.environ.get("BENCH_ARCHIVE_REPEAT", "15"))
+BACKENDS = os.environ.get("BENCH_ARCHIVE_BACKENDS", "sqlite,postgres").split(",")
+BATCH = 5000
+ACCEPTED_UNTIL = 2018  # dossiers of this year and before are already in the archive
+WRITE_SIZE = 500
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def ms(values: list[float]) -> str:
+    v = [x * 1000 for x in values]
+    return f"p50 {pct(v, 50):8.1f} ms   p95 {pct(v, 95):8.1f} ms"
+
+
+def timed(fn: Callable[[], Any], repeat: int = REPEAT) -> tuple[list[float], Any]:
+    out: Any = None
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - start)
+    return times, out
+
+
+# --- one backend, in its own process --------------------------------------------------------
+
+
+def setup_django(backend: str, data_dir: str) -> str | None:
+    os.environ["VANTHU_DATA_DIR"] = data_dir
+    os.environ["DJANGO_SETTINGS_MODULE"] = "vanthu.settings"
+    os.environ.setdefault("VANTHU_OTP_REQUIRED_CLEARANCE", "top_secret")
+    db = None
+    if backend == "postgres":
+        db = f"vanthu_bench_archive_{os.getpid()}"
+        subprocess.run(["psql", f"{PG_URL}/postgres", "-qc", f"CREATE DATABASE {db}"], check=True)
+        os.environ["DATABASE_URL"] = f"{PG_URL}/{db}"
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    sys.path[:0] = [str(ROOT / "src")]
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return db
+
+
+def people() -> dict[str, Any]:
+    from vanthu.archive import services_storage
+    from vanthu.core.enums import OrgKind, Role
+    from vanthu.orgs import services
+    from vanthu.orgs.models import User
+
+    admin = User.objects.create_superuser(username="bench", password=secrets.token_urlsafe(16))
+    tu = services.create_organization(
+        actor=admin, code="TU", name="Thành ủy", symbol="TU", kind=OrgKind.COMMITTEE, parent=None
+    )
+    vp = services.create_organization(
+        actor=admin,
+        code="VPTU",
+        name="Văn phòng Thành ủy",
+        symbol="VPTU",
+        kind=OrgKind.AGENCY,
+        parent=tu,
+    )
+
+    def user(name: str, roles: list[str]) -> User:
+        return services.create_user(
+            actor=admin,
+            username=name,
+            password=secrets.token_urlsafe(16),
+            full_name=name,
+            organization=vp,
+            roles=roles,
+        )
+
+    p: dict[str, Any] = {
+        "org": vp,
+        "clerk": user("vanthu", [Role.CLERK]),
+        "archivist": user("luutru", [Role.ARCHIVIST]),
+        "leader": user("chanhvanphong", [Role.LEADER]),
+    }
+    p["fonds"] = services_storage.create_fonds(
+        actor=p["archivist"], organization=vp, kind="party", code="P01", name="Phông VPTU"
+    )
+    store = services_storage.create_location(
+        actor=p["archivist"], organization=vp, kind="store", code="K1"
+    )
+    shelf = services_storage.create_location(
+        actor=p["archivist"], organization=vp, kind="shelf", code="G1", parent=store
+    )
+    p["box"] = services_storage.create_location(
+        actor=p["archivist"], organization=vp, kind="box", code="01", parent=shelf
+    )
+    return p
+
+
+def fill(p: dict[str, Any]) -> dict[str, float]:
+    """100,000 dossiers, their documents, transfers and numbers, in bulk."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from vanthu.archive.models import ArchivalUnit, Transfer, TransferItem
+    from vanthu.orgs.models import DocumentType
+    from vanthu.records.models import Dossier, DossierDocument, RetentionCode
+    from vanthu.registry import services as registry
+    from vanthu.registry.models import Document
+
+    clerk, org = p["clerk"], p["org"]
+    template = registry.register_incoming(
+        actor=clerk,
+        organization=org,
+        data={
+            "sender": "Ban Tổ chức Trung ương",
+            "number_symbol": "1-CV/BTCTW",
+            "document_type": DocumentType.objects.get(code="CV"),
+            "issued_date": datetime.date(2024, 1, 2),
+            "summary": "Về việc tổ chức hội nghị",
+            "secrecy": "none",
+            "received_at": timezone.now(),
+            "page_count": 2,
+        },
+    )
+    now = timezone.now()
+    started = time.perf_counter()
+    retention = [(RetentionCode.for_years(y), y) for y in (5, 10, 20, None)]
+    made = 0
+    number = (template.number or 0) + 1
+    while made < DOSSIERS:
+        size = min(BATCH, DOSSIERS - made)
+        with transaction.atomic():
+            dossiers = []
+            for i in range(made, made + size):
+                year = 2005 + i % 20
+                code, years = retention[i % 4]
+                end = datetime.date(year, 1 + i % 12, 1 + i % 28)
+                dossiers.append(
+                    Dossier(
+                        organization=org,
+                        code=f"{i // 20 + 1:05d}.VP",
+                        title=f"Hồ sơ hội nghị, công văn trao đổi số {i}",
+                        year=year,
+                        retention_code=code,
+                        retention_years=years,
+                        status=Dossier.Status.CLOSED,
+                        opened_at=now,
+                        closed_at=now,
+                        closed_by=clerk,
+                        start_date=datetime.date(year, 1, 1),
+                        end_date=end,
+                        document_count=DOCS,
+                        page_count=DOCS * 2,
+                        sheet_count=DOCS,
+                        created_by=clerk,
+                    )
+                )
+            dossiers = Dossier.objects.bulk_create(dossiers)
+            docs = []
+            for d in dossiers:
+                for _k in range(DOCS):
+                    doc = Document(
+                        **{
+                            f.attname: getattr(template, f.attname)
+                            for f in Document._meta.concrete_fields
+                            if not f.primary_key
+                        }
+                    )
+                    doc.number = number
+                    doc.summary = f"Văn bản của {d.title}"
+                    number += 1
+                    docs.append(doc)
+            docs = Document.objects.bulk_create(docs)
+            DossierDocument.objects.bulk_create(
+                DossierDocument(dossier=d, document=doc, position=k + 1, added_by=clerk)
+                for n, d in enumerate(dossiers)
+                for k, doc in enumerate(docs[n * DOCS : (n + 1) * DOCS])
+            )
+        made += size
+    filled = time.perf_counter() - started
+    # The archive's part: accepted transfers of 1,000 dossiers, each with its archival number.
+    started = time.perf_counter()
+    old = list(
+        Dossier.objects.filter(organization=org, year__lte=ACCEPTED_UNTIL)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(old), 1000):
+        chunk = old[start : start + 1000]
+        with transaction.atomic():
+            t = Transfer.objects.create(
+                organization=org,
+                title=f"Nộp lưu đợt {start // 1000 + 1}",
+                status=Transfer.Status.ACCEPTED,
+                created_by=clerk,
+                decided_by=p["archivist"],
+                decided_at=now,
+            )
+            TransferItem.objects.bulk_create(
+                TransferItem(transfer=t, dossier_id=pk, position=n + 1)
+                for n, pk in enumerate(chunk)
+            )
+            ArchivalUnit.objects.bulk_create(
+                ArchivalUnit(
+                    dossier_id=pk,
+                    fonds=p["fonds"],
+                    catalogue_number=start // 1000 + 1,
+                    file_number=n + 1,
+                    box=p["box"],
+                    assigned_by=p["archivist"],
+                )
+                for n, pk in enumerate(chunk)
+            )
+    return {
+        "fill_s": filled,
+        "archive_s": time.perf_counter() - started,
+        "accepted": len(old),
+    }
+
+
+def measure(p: dict[str, Any]) -> dict[str, Any]:
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    from vanthu.archive import selectors, selectors_more, services, services_disposal
+    from vanthu.archive.models import ArchivalUnit
+    from vanthu.records.models import Dossier
+
+    api = APIClient()
+    api.force_authenticate(p["archivist"])
+    clerk_api = APIClient()
+    clerk_api.force_authenticate(p["clerk"])
+    web = Client()
+    web.force_login(p["archivist"])
+    due_count = selectors.transfer_due(p["clerk"]).count()
+    review_count = selectors_more.to_review(p["archivist"]).count()
+    results: dict[str, Any] = {"due": due_count, "review": review_count, "reads": {}}
+
+    def get(client: Any, url: str) -> Callable[[], Any]:
+        def run() -> Any:
+            answer = client.get(url)
+            assert answer.status_code == 200, (url, answer.status_code)
+            return answer
+
+        return run
+
+    deep_due = max(1, min(100, due_count // 50))
+    deep_units = max(1, min(500, ArchivalUnit.objects.count() // 50))
+    reads = {
+        "GET transfers/due/ (page 1)": get(clerk_api, "/api/v1/transfers/due/"),
+        "GET transfers/due/?due_within=30": get(clerk_api, "/api/v1/transfers/due/?due_within=30"),
+        f"GET transfers/due/?page={deep_due}": get(
+            clerk_api, f"/api/v1/transfers/due/?page={deep_due}"
+        ),
+        "GET dossiers/?status=closed&year=2020": get(
+            clerk_api, "/api/v1/dossiers/?status=closed&year=2020"
+        ),
+        "GET archival-units/ (page 1)": get(api, "/api/v1/archival-units/"),
+        f"GET archival-units/?page={deep_units}": get(
+            api, f"/api/v1/archival-units/?page={deep_units}"
+        ),
+        "GET disposals/review/ (page 1)": get(api, "/api/v1/disposals/review/"),
+        "GET transfers/ (page 1)": get(api, "/api/v1/transfers/"),
+        "GET /luu-tru/ (whole page)": get(web, "/luu-tru/"),
+    }
+    for name, fn in reads.items():
+        fn()  # warm
+        times, _ = timed(fn)
+        results["reads"][name] = times
+    # Hand in 500 due dossiers, then read its list (API detail and the PDF).
+    due = list(selectors.transfer_due(p["clerk"]).values_list("pk", flat=True)[:WRITE_SIZE])
+    chosen = list(Dossier.objects.filter(pk__in=due))
+    start = time.perf_counter()
+    transfer = services.create_transfer(
+        actor=p["clerk"], organization=p["org"], dossiers=chosen, title="Nộp lưu đo tốc độ"
+    )
+    results["create_transfer_500"] = time.perf_counter() - start
+    results["transfer_detail"], _ = timed(get(clerk_api, f"/api/v1/transfers/{transfer.pk}/"), 5)
+    results["transfer_pdf"], _ = timed(
+        get(clerk_api, f"/api/v1/transfers/{transfer.pk}/list.pdf"), 3
+    )
+    # A disposal list of 500 expired dossiers, with its council, then read back.
+    expired = list(selectors_more.to_review(p["archivist"]).values_list("pk", flat=True)[:500])
+    chosen = list(Dossier.objects.filter(pk__in=expired))
+    start = time.perf_counter()
+    disposal = services_disposal.create_disposal(
+        actor=p["archivist"],
+        organization=p["org"],
+        dossiers=chosen,
+        title="Danh mục tài liệu hết giá trị (đo tốc độ)",
+        explanatory_note="Hết thời hạn bảo quản.",
+        council=[(p["leader"], "Chủ tịch"), (p["archivist"], "Thành viên"), (p["clerk"], "Thư ký")],
+    )
+    results["create_disposal_500"] = time.perf_counter() - start
+    results["disposal_detail"], _ = timed(get(api, f"/api/v1/disposals/{disposal.pk}/"), 5)
+    return results
+
+
+def one(backend: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="vanthu-bench-archive-") as data_dir:
+        db = setup_django(backend, data_dir)
+        try:
+            p = people()
+            filled = fill(p)
+            results = measure(p)
+            print(json.dumps({"backend": backend, **filled, **results}), flush=True)
+        finally:
+            if db:
+                from django.db import connections
+
+                connections.close_all()
+                subprocess.run(
+                    ["psql", f"{PG_URL}/postgres", "-qc", f"DROP DATABASE IF EXISTS {db}"],
+                    check=False,
+                )
+
+
+def postgres_answers() -> bool:
+    try:
+        subprocess.run(
+            ["psql", f"{PG_URL}/postgres", "-qAtc", "select 1"],
+            check=True,
+            capture_output=True,
+            timeout=10,
+        )
+        return True
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def report(data: dict[str, Any]) -> None:
+    print(
+        f"-- {data['backend']}: {DOSSIERS:,} dossiers × {DOCS} documents filled in "
+        f"{data['fill_s']:.1f} s; {data['accepted']:,} accepted with numbers in "
+        f"{data['archive_s']:.1f} s; due list {data['due']:,}, review list {data['review']:,}"
+    )
+    for name, times in data["reads"].items():
+        print(f"   {name:42s} {ms(times)}")
+    print(f"   {'create_transfer (500 dossiers)':42s} {data['create_transfer_500'] * 1000:8.1f} ms")
+    print(f"   {'GET transfers/{id}/ (500 rows)':42s} {ms(data['transfer_detail'])}")
+    print(f"   {'GET transfers/{id}/list.pdf (500 rows)':42s} {ms(data['transfer_pdf'])}")
+    print(f"   {'create_disposal (500 dossiers)':42s} {data['create_disposal_500'] * 1000:8.1f} ms")
+    print(f"   {'GET disposals/{id}/ (500 rows)':42s} {ms(data['disposal_detail'])}")
+
+
+def main() -> None:
+    for backend in BACKENDS:
+        if backend == "postgres" and not postgres_answers():
+            print("-- postgres: not reachable, skipped")
+            continue
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.bench_archive", backend],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        line = [x for x in out.stdout.splitlines() if x.startswith("{")][-1]
+        report(json.loads(line))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        one(sys.argv[1])
+    else:
+        main()

@@ -1,0 +1,339 @@
+"""Forms of the /luu-tru/ page (htmx-boosted posts) and the reader's viewer. Thin: parse the
+form, call one service, say what happened in Vietnamese, go back to the page."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from vanthu.access import policy
+from vanthu.archive import (
+    selectors_more,
+    services_copy,
+    services_disposal,
+    services_reading,
+    services_storage,
+    services_use,
+)
+from vanthu.archive.models import HeldBack, StorageLocation
+from vanthu.capture.pages import PAGE_WIDTH, parse_width
+from vanthu.orgs.models import User
+from vanthu.records import selectors as records_selectors
+from vanthu.records.models import Dossier
+
+# The viewer lists at most this many pages of one file on one screen.
+MAX_PAGES = 300
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _org(request: HttpRequest) -> Any:
+    org = _user(request).organization
+    if org is None:
+        raise Http404
+    return org
+
+
+def _int(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+def _date(raw: str | None) -> datetime.date | None:
+    try:
+        return datetime.datetime.strptime((raw or "").strip(), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
+def _dossiers(user: User, raw: list[str]) -> list[Dossier]:
+    """Dossiers named by id in a form; a missing or invisible one is a 404 (never a hint)."""
+    return [records_selectors.get_dossier(user, pk) for pk in map(_int, raw) if pk is not None]
+
+
+def _report(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
+    if isinstance(exc, PermissionDenied):
+        messages.error(request, str(exc) or "Bạn không có quyền thực hiện việc này.")
+        return
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+    for text in (m for ms in errors.values() for m in ms):
+        messages.error(request, text)
+
+
+def _act(
+    request: HttpRequest, anchor: str, done: str, action: Callable[[], object]
+) -> HttpResponse:
+    """Run one service; its field errors become messages on the page (nothing is stored)."""
+    try:
+        action()
+    except (ValidationError, PermissionDenied) as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect(f"/luu-tru/#{anchor}")
+
+
+@login_required
+@require_POST
+def create_fonds(request: HttpRequest) -> HttpResponse:
+    p = request.POST
+    return _act(
+        request,
+        "kho",
+        "Đã tạo phông lưu trữ.",
+        lambda: services_storage.create_fonds(
+            actor=_user(request),
+            organization=_org(request),
+            kind=p.get("kind", ""),
+            code=p.get("code", ""),
+            name=p.get("name", ""),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def create_location(request: HttpRequest) -> HttpResponse:
+    user, p = _user(request), request.POST
+    parent_pk = _int(p.get("parent"))
+    parent = (
+        policy.visible(user, StorageLocation.objects.all()).filter(pk=parent_pk).first()
+        if parent_pk
+        else None
+    )
+    return _act(
+        request,
+        "kho",
+        "Đã thêm vị trí bảo quản.",
+        lambda: services_storage.create_location(
+            actor=user,
+            organization=_org(request),
+            kind=p.get("kind", ""),
+            code=p.get("code", ""),
+            name=p.get("name", ""),
+            parent=parent,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def request_hold_back(request: HttpRequest) -> HttpResponse:
+    user, p = _user(request), request.POST
+    dossiers = _dossiers(user, [p.get("dossier", "")])
+    until = _date(p.get("until"))
+    if not dossiers or until is None:
+        messages.error(request, "Phải chọn hồ sơ và ghi ngày giữ lại đến (dd/mm/yyyy).")
+        return redirect("/luu-tru/#giu-lai")
+    return _act(
+        request,
+        "giu-lai",
+        "Đã gửi đề nghị giữ lại hồ sơ.",
+        lambda: services_storage.request_hold_back(
+            actor=user, dossier=dossiers[0], reason=p.get("reason", ""), until=until
+        ),
+    )
+
+
+@login_required
+@require_POST
+def decide_hold_back(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    held = policy.get_visible_or_404(user, HeldBack.objects.all(), pk=pk)
+    approve = request.POST.get("approve") == "1"
+    return _act(
+        request,
+        "giu-lai",
+        "Đã duyệt giữ lại." if approve else "Đã không duyệt giữ lại.",
+        lambda: services_storage.decide_hold_back(actor=user, held=held, approve=approve),
+    )
+
+
+def _council(raw: str) -> list[tuple[User, str]]:
+    """One member a line: "tên đăng nhập | chức danh trong hội đồng"."""
+    seats = []
+    for line in (raw or "").splitlines():
+        if not line.strip():
+            continue
+        username, _bar, role = line.partition("|")
+        member = User.objects.filter(username=username.strip()).first()
+        if member is None:
+            raise ValidationError({"council": [f"Không có người dùng “{username.strip()}”."]})
+        seats.append((member, role.strip()))
+    return seats
+
+
+@login_required
+@require_POST
+def create_disposal(request: HttpRequest) -> HttpResponse:
+    user, p = _user(request), request.POST
+    dossiers = _dossiers(user, p.getlist("dossiers"))
+    return _act(
+        request,
+        "huy",
+        "Đã lập danh mục tài liệu hết giá trị.",
+        lambda: services_disposal.create_disposal(
+            actor=user,
+            organization=_org(request),
+            dossiers=dossiers,
+            title=p.get("title", ""),
+            explanatory_note=p.get("explanatory_note", ""),
+            council=_council(p.get("council", "")),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def disposal_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    user, p = _user(request), request.POST
+    disposal = selectors_more.get_disposal(user, pk)
+    actions: dict[str, tuple[str, Callable[[], object]]] = {
+        "bieu-quyet": (
+            "Đã ghi biểu quyết.",
+            lambda: services_disposal.cast_vote(
+                actor=user,
+                disposal=disposal,
+                agree=p.get("agree") == "1",
+                opinion=p.get("opinion", ""),
+            ),
+        ),
+        "quyet-dinh": (
+            "Đã ghi quyết định hủy.",
+            lambda: services_disposal.approve_disposal(
+                actor=user,
+                disposal=disposal,
+                decision_number=p.get("decision_number", ""),
+                meeting_record=p.get("meeting_record", ""),
+            ),
+        ),
+        "thuc-hien": (
+            "Đã hủy tài liệu và lưu biên bản.",
+            lambda: services_disposal.execute_disposal(
+                actor=user,
+                disposal=disposal,
+                handover_record=p.get("handover_record", ""),
+                destruction_record=p.get("destruction_record", ""),
+            ),
+        ),
+    }
+    if step not in actions:
+        raise Http404
+    done, action = actions[step]
+    return _act(request, "huy", done, action)
+
+
+@login_required
+@require_POST
+def create_request(request: HttpRequest) -> HttpResponse:
+    user, p = _user(request), request.POST
+    dossiers = _dossiers(user, p.getlist("dossiers"))
+    days = _int(p.get("days"))
+    return _act(
+        request,
+        "khai-thac",
+        "Đã gửi phiếu yêu cầu khai thác.",
+        lambda: services_use.create_request(
+            actor=user,
+            organization=_org(request),
+            dossiers=dossiers,
+            purpose=p.get("purpose", ""),
+            mode=p.get("mode", ""),
+            days=days if days is not None else 0,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def decide_request(request: HttpRequest, pk: int) -> HttpResponse:
+    user, p = _user(request), request.POST
+    found = selectors_more.get_request(user, pk)
+    approve = p.get("approve") == "1"
+    return _act(
+        request,
+        "khai-thac",
+        "Đã duyệt phiếu yêu cầu." if approve else "Đã không duyệt phiếu yêu cầu.",
+        lambda: services_use.decide_request(
+            actor=user, request=found, approve=approve, note=p.get("note", "")
+        ),
+    )
+
+
+@login_required
+def reader(request: HttpRequest, pk: int) -> HttpResponse:
+    """Bản đọc: page images only, no download, only within the period."""
+    try:
+        room = services_reading.reading_room(actor=_user(request), request_pk=pk)
+    except services_reading.ReadingClosed as exc:
+        return render(request, "archive/reader_closed.html", {"reason": str(exc)}, status=404)
+    # Every page of every file, as images (page_count is known once the text job ran; one
+    # page is shown before that). A page past the end of the file answers 404 and is not shown.
+    shelves = [
+        (doc, [(f, range(1, min(f.page_count or 1, MAX_PAGES) + 1)) for f in doc.files.all()])
+        for doc in room.documents
+    ]
+    return render(request, "archive/reader.html", {"room": room, "shelves": shelves})
+
+
+@login_required
+def reader_page(
+    request: HttpRequest, pk: int, document_pk: int, file_pk: int, page: int
+) -> HttpResponse:
+    try:
+        width = parse_width(request.GET.get("width"), PAGE_WIDTH)
+        png = services_reading.view_page(
+            actor=_user(request),
+            request_pk=pk,
+            document_pk=document_pk,
+            file_pk=file_pk,
+            page=page,
+            width=width,
+        )
+    except (services_reading.ReadingClosed, ValidationError) as exc:
+        raise Http404 from exc
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@login_required
+def copy_desk(request: HttpRequest, pk: int) -> HttpResponse:
+    """The archivist's page for one request: its documents, a copy form per file."""
+    user = _user(request)
+    found = selectors_more.get_request(user, pk)
+    docs = services_reading.request_documents(user, found).prefetch_related("files")
+    return render(request, "archive/copy_desk.html", {"req": found, "documents": docs})
+
+
+@login_required
+@require_POST
+def issue_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    p = request.POST
+    try:
+        copy, data = services_copy.issue_copy(
+            actor=_user(request),
+            request_pk=pk,
+            document_pk=_int(p.get("document")) or 0,
+            file_pk=_int(p.get("file")) or 0,
+            kind=p.get("kind", ""),
+            pages=p.get("pages", ""),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _report(request, exc)
+        return redirect(f"/luu-tru/khai-thac/{pk}/sao/")
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="ban-sao-{copy.number:02d}-{copy.year}.pdf"'
+    )
+    return response
