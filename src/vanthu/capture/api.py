@@ -18,8 +18,10 @@ from vanthu.orgs.models import Organization, User
 from vanthu.registry import selectors as registry_selectors
 from vanthu.registry.models import Document
 
-from . import batches, pages, selectors
+from . import batches, pages, registration, selectors
 from .models import ScanBatch, ScanItem
+
+MAX_ROWS = 500
 
 
 def _user(request: Request) -> User:
@@ -142,3 +144,31 @@ class FileThumbnail(APIView):
         file = registry_selectors.get_file(user, pk, file_id)
         width = pages.parse_width(request.query_params.get("width"), pages.THUMBNAIL_WIDTH)
         return _png(pages.page_png(user=user, file=file, page=1, width=width))
+
+
+class ScanItemRegister(APIView):
+    """Register many queue items at once; each in its own transaction (issue 12)."""
+
+    @extend_schema(
+        request={"application/json": {"type": "array", "items": {"type": "object"}}},
+        responses={200: {"type": "array", "items": {"type": "object"}}},
+    )
+    def post(self, request: Request) -> Response:
+        rows = request.data
+        if isinstance(rows, dict) and isinstance(rows.get("items"), list):
+            rows = rows["items"]
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise ValidationError({"items": ["Phải gửi một danh sách các dòng (đối tượng JSON)."]})
+        if not rows:
+            raise ValidationError({"items": ["Danh sách rỗng."]})
+        if len(rows) > MAX_ROWS:
+            raise ValidationError({"items": [f"Mỗi lần vào sổ tối đa {MAX_ROWS} dòng."]})
+        return Response(registration.register_many(actor=_user(request), rows=rows))
+
+
+class ScanAccuracy(APIView):
+    """Per field, the share of registered scans whose suggested value was kept unchanged."""
+
+    @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}})
+    def get(self, request: Request) -> Response:
+        return Response(registration.accuracy(_user(request)))

@@ -10,6 +10,8 @@ urlpatterns = [
         api.ScanBatchResume.as_view(),
         name="api-scan-batch-resume",
     ),
+    path("scan-items/register/", api.ScanItemRegister.as_view(), name="api-scan-items-register"),
+    path("scan-items/accuracy/", api.ScanAccuracy.as_view(), name="api-scan-items-accuracy"),
     path("pending-scans/", api.PendingScanList.as_view(), name="api-pending-scans"),
     path(
         "documents/<int:pk>/files/<int:file_id>/pages/<int:page>.png",

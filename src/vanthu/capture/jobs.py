@@ -6,7 +6,7 @@ from typing import Any
 
 from vanthu.core.jobs import PermanentError, handler
 
-from .services import extract_file_text, result_summary
+from .services import extract_file_text, merge_ocr, ocr_range, result_summary
 
 
 @handler("capture.extract_text")
@@ -36,3 +36,29 @@ def import_batch(payload: dict[str, Any]) -> dict[str, Any] | None:
         raise PermanentError(f"Không có lô quét {batch_id}.")
     batch = run_batch(batch_id=batch_id)
     return {"batch_id": batch.pk, "status": batch.status, "pages_done": batch.pages_done}
+
+
+@handler("capture.ocr_range")
+def ocr_page_range(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """One page range of a large scan (services.ocr_range); retried alone when it fails."""
+    try:
+        file_id, first, last = (int(payload[k]) for k in ("file_id", "first", "last"))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PermanentError(f"Thiếu hoặc sai file_id/first/last: {payload!r}") from exc
+    rng = ocr_range(file_id=file_id, first=first, last=last)
+    if rng is None:
+        raise PermanentError(f"Không có đoạn trang {first}-{last} của tệp {file_id}.")
+    return {"file_id": file_id, "first": first, "last": last, "done": rng.done}
+
+
+@handler("capture.merge_ocr")
+def merge_ranges(payload: dict[str, Any]) -> dict[str, Any] | None:
+    """Join the OCR'd ranges of a large scan into its PDF/A (services.merge_ocr)."""
+    try:
+        file_id = int(payload["file_id"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PermanentError(f"Thiếu hoặc sai file_id: {payload!r}") from exc
+    f = merge_ocr(file_id=file_id)
+    if f is None:
+        raise PermanentError(f"Không có tệp {file_id}.")
+    return result_summary(f)

@@ -89,6 +89,18 @@ class ScanItem(models.Model):
         related_name="scan_item",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the clerk registers the item from the scan queue (registration.py): per field,
+    # what the scan suggested and what was registered, so accuracy in real use is reported.
+    suggested = models.JSONField(default=dict, blank=True)
+    registered = models.JSONField(default=dict, blank=True)
+    registered_at = models.DateTimeField(null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     access = AccessSpec(secrecy_field=None, participants=("batch__created_by",))
 
@@ -125,3 +137,25 @@ class PageImage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_sha256[:12]} p{self.page} w{self.width}"
+
+
+class OcrRange(models.Model):
+    """One page range of a large scan OCR'd by its own job (spread.py); merged when all done."""
+
+    file = models.ForeignKey("registry.DocumentFile", on_delete=models.CASCADE, related_name="+")
+    first = models.PositiveIntegerField()
+    last = models.PositiveIntegerField()
+    done = models.BooleanField(default=False)
+    pdfa = models.BooleanField(default=True)
+    measures = models.JSONField(default=dict, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["file", "first"]
+        constraints = [
+            models.UniqueConstraint(fields=["file", "first"], name="ocrrange_once_per_file")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_id} p{self.first}-{self.last}"

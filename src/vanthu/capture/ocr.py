@@ -35,7 +35,11 @@ from .detect import FileType, refuse
 from .extract import max_pages, pdf_page_texts
 from .quality import ORIENTATION_CONFIDENCE
 
-LANGUAGES: Final = ["vie", "eng"]
+# Tesseract's `vie` model reads the Latin letters of English words as well; adding `eng`
+# ("vie+eng") makes Tesseract pick the English reading of many words, dropping their tone
+# marks ("Hợp tác xã" → "Hop tac xa"): measured in docs/capture.md. A deployment that scans
+# many foreign-language documents may set VANTHU_OCR_LANGUAGES=vie+eng.
+LANGUAGES: Final = os.environ.get("VANTHU_OCR_LANGUAGES", "vie").split("+")
 PLUGIN: Final = "vanthu.capture.tesseract_plugin"
 # Scans without a resolution tag are taken to be at the legal minimum (TT 05/2025 Điều 8).
 DEFAULT_DPI: Final = 200

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,13 +13,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from vanthu.audit.services import record
-from vanthu.core import blobstore
+from vanthu.core import blobstore, jobs
 from vanthu.orgs.models import DocumentType
 from vanthu.registry import files
 from vanthu.registry.models import DocumentFile, TextStatus
 from vanthu.search.indexing import document_changed
 
+from . import spread
+from .detect import check_claim, detect
+from .extract import extract_pdf, pdf_page_texts
+from .fields import suggest_fields
+from .models import OcrRange
+from .ocr import ocr_pdf
 from .pipeline import Captured, capture
+from .quality import assess
 
 log = logging.getLogger(__name__)
 ERROR_LENGTH = 500
@@ -45,6 +54,8 @@ def extract_file_text(*, file_id: int) -> DocumentFile | None:
         try:
             # Encrypted (classified) files are decrypted into this private folder only.
             source = files.plaintext_path(f, Path(work))
+            if _spread(f, source):
+                return f  # OCR'd as page ranges by capture.ocr_range jobs, then merged
             result = capture(source, Path(work), name=f.original_name, document_types=types)
         except files.FileTampered:
             return _fail(f, "Tệp mã hóa đã bị thay đổi hoặc hỏng; không giải mã được.")
@@ -120,3 +131,116 @@ def result_summary(f: DocumentFile) -> dict[str, Any]:
         "pages": f.page_count,
         "error": f.text_error,
     }
+
+
+# --- one large scan OCR'd as page ranges across workers (spread.py) --------------------------
+
+
+def _spread(f: DocumentFile, source: Path) -> bool:
+    """Start the range jobs of a large scanned PDF; False when the file is OCR'd in one run.
+
+    Classified (encrypted) files are never spread: their range outputs would be plaintext
+    outside the cipher. Owner-password PDFs are OCR'd from a decrypted copy in one run too."""
+    if f.encrypted:
+        return False
+    if OcrRange.objects.filter(file=f).exists():
+        return True  # already spread (this job was run again): the ranges are under way
+    file_type = detect(source)
+    check_claim(file_type, f.original_name)
+    if file_type.kind != "pdf":
+        return False
+    extracted = extract_pdf(source)
+    pages = len(extracted.pages)
+    if not extracted.needs_ocr or extracted.encrypted or pages < spread.spread_pages():
+        return False
+    parts = spread.ranges(pages, spread.range_pages())
+    with transaction.atomic():
+        for first, last in parts:
+            OcrRange.objects.create(file=f, first=first, last=last)
+            jobs.enqueue(
+                "capture.ocr_range",
+                {"file_id": f.pk, "first": first, "last": last},
+                queue="ocr",
+                dedupe_key=f"capture.ocr_range:{f.pk}:{first}",
+            )
+        record(
+            action="capture.ocr_spread",
+            organization=f.document.organization,
+            obj=f,
+            details={"pages": pages, "ranges": len(parts)},
+        )
+    return True
+
+
+def ocr_range(*, file_id: int, first: int, last: int) -> OcrRange | None:
+    """OCR pages ``first``..``last`` of a spread file; the last range to finish sends the merge.
+
+    An unexpected error propagates, so core.jobs retries this range alone; a refused input
+    fails the whole file (the other ranges then stop at the file's status)."""
+    rng = OcrRange.objects.select_related("file").filter(file_id=file_id, first=first).first()
+    if rng is None or rng.last != last:
+        return None
+    f = rng.file
+    if rng.done or f.text_status != TextStatus.WORKING:
+        return rng
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="vanthu-ocr-range-") as work:
+        source = files.plaintext_path(f, Path(work))
+        try:
+            cut = Path(work) / "range.pdf"
+            spread.cut(source, first, last, cut)
+            result = ocr_pdf(cut, Path(work) / "range-ocr.pdf")
+        except ValidationError as exc:
+            _fail(f, _message(exc))
+            return rng
+        spread.write_part(Path(work) / "range-ocr.pdf", spread.part_path(f.pk, first, last))
+    with transaction.atomic():
+        # The file's row lock makes "am I the last range?" true for exactly one range.
+        DocumentFile.objects.select_for_update().get(pk=f.pk)
+        rng.done, rng.pdfa = True, result.pdfa
+        rng.measures = spread.dump_measures(result.measures, first - 1)
+        rng.seconds = round(time.monotonic() - started, 2)
+        rng.save()
+        if not OcrRange.objects.filter(file=f, done=False).exists():
+            jobs.enqueue(
+                "capture.merge_ocr",
+                {"file_id": f.pk},
+                queue="ocr",
+                dedupe_key=f"capture.merge_ocr:{f.pk}",
+            )
+    return rng
+
+
+def merge_ocr(*, file_id: int) -> DocumentFile | None:
+    """Join the OCR'd ranges into one PDF/A and store what capture found, as one run would."""
+    f = DocumentFile.objects.select_related("document__organization").filter(pk=file_id).first()
+    if f is None or f.text_status != TextStatus.WORKING:
+        return f
+    parts = list(OcrRange.objects.filter(file=f).order_by("first"))
+    if not parts or not all(r.done for r in parts):
+        return f  # not all ranges are done: the last one to finish sends this job again
+    types = list(DocumentType.objects.filter(active=True).values_list("code", "name"))
+    with tempfile.TemporaryDirectory(prefix="vanthu-ocr-merge-") as work:
+        merged = Path(work) / "merged.pdf"
+        spread.merge([spread.part_path(f.pk, r.first, r.last) for r in parts], merged)
+        pages = pdf_page_texts(merged)
+        measures = {}
+        for r in parts:
+            measures.update(spread.load_measures(r.measures))
+        pdfa = all(r.pdfa for r in parts)
+        confidences = [c for m in measures.values() for c in m.confidences]
+        result = Captured(
+            file_type=detect(merged),
+            pages=pages,
+            pdfa_path=merged,
+            ocr_confidence=round(sum(confidences) / len(confidences), 1) if confidences else None,
+            quality_flags=assess(
+                pdf_path=merged, measures=measures, page_texts=pages, scanned=True, pdfa=pdfa
+            ),
+            suggested_fields=suggest_fields(pages[0] if pages else "", document_types=types),
+        )
+        with merged.open("rb") as fh:
+            pdfa_sha, f.pdfa_nonce = files.store_pdfa(f, fh)
+        f = _done(f, result, pdfa_sha)
+    shutil.rmtree(spread.range_root() / str(f.pk), ignore_errors=True)
+    return f

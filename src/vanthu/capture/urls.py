@@ -10,4 +10,7 @@ urlpatterns = [
     path("lo/", views.batch_rows, name="batch-rows"),
     path("lo/<int:pk>/tam-dung/", views.batch_pause, name="batch-pause"),
     path("lo/<int:pk>/tiep-tuc/", views.batch_resume, name="batch-resume"),
+    path("vao-so/", views.register_queue, name="register"),
+    path("lo/<int:pk>/vao-so/", views.register_queue, name="batch-register"),
+    path("do-chinh-xac/", views.accuracy, name="accuracy"),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,9 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vanthu.orgs.models import User
+from vanthu.core.enums import Secrecy, Urgency
+from vanthu.orgs.models import DocumentType, User
+from vanthu.registry.models import Document
 
-from . import batches, selectors
+from . import batches, registration, selectors
 from .api import pending_scan_data
 from .models import ScanBatch
 
@@ -102,3 +104,109 @@ def batch_pause(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def batch_resume(request: HttpRequest, pk: int) -> HttpResponse:
     return _set_paused(request, pk, False)
+
+
+def _form_rows(
+    documents: list[Document], posted: dict[int, dict[str, str]], errors: dict[int, Any]
+) -> list[dict[str, Any]]:
+    rows = []
+    for document in documents:
+        suggested = registration.suggested_values(document)
+        first = next(iter(document.files.all()), None)
+        values = posted.get(document.pk, {})
+        row_errors = errors.get(document.pk, {})
+        fields = [
+            {
+                "name": f.name,
+                "label": f.label,
+                "value": values.get(f.name, suggested[f.name]["value"]),
+                "confidence": suggested[f.name]["confidence"],
+                "percent": _percent(suggested[f.name]["confidence"]),
+                "errors": row_errors.get(f.name, []),
+            }
+            for f in registration.FIELDS
+        ]
+        rows.append(
+            {
+                "id": document.pk,
+                "source_name": document.scan_item.source_name,
+                "page_count": document.page_count,
+                "file_id": first.pk if first else None,
+                "text_status": first.get_text_status_display() if first else "",
+                "flags": first.quality_flags if first else [],
+                "fields": {f["name"]: f for f in fields},
+                "other_errors": [
+                    m for k, ms in row_errors.items() if k not in registration.NAMES for m in ms
+                ],
+            }
+        )
+    return rows
+
+
+def _percent(confidence: Any) -> int | None:
+    return round(100 * float(confidence)) if confidence is not None else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_queue(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """The queue as an editable table: correct the suggested fields, register row by row
+    (Enter) or every complete row at once (issues 4 and 12)."""
+    user = _user(request)
+    batch = selectors.get_batch(user, pk) if pk is not None else None
+    queryset = selectors.pending_scans(user)
+    if batch is not None:
+        queryset = queryset.filter(scan_item__batch=batch)
+    posted: dict[int, dict[str, str]] = {}
+    errors: dict[int, Any] = {}
+    if request.method == "POST":
+        for raw in request.POST.getlist("ids"):
+            if raw.isdigit():
+                posted[int(raw)] = {
+                    name: request.POST.get(f"f-{raw}-{name}", "") for name in registration.NAMES
+                }
+        only = request.POST.get("only", "")
+        if only.isdigit():
+            chosen = [int(only)] if int(only) in posted else []
+        else:
+            chosen = [i for i, v in posted.items() if registration.is_complete(v)]
+            if not chosen:
+                messages.warning(request, _("Không có dòng nào đủ trường bắt buộc để vào sổ."))
+        results = registration.register_many(
+            actor=user, rows=[{"id": i, **posted[i]} for i in chosen]
+        )
+        done = [r for r in results if r["status"] == 201]
+        for r in results:
+            if r["status"] != 201:
+                errors[int(r["id"])] = r["errors"]
+        if done:
+            numbers = ", ".join(str(r["number"]) for r in done)
+            messages.success(
+                request,
+                _("Đã vào sổ %(count)d văn bản, số đến: %(numbers)s.")
+                % {"count": len(done), "numbers": numbers},
+            )
+        if errors:
+            messages.error(
+                request,
+                _("%(count)d dòng chưa vào sổ được: xem lỗi ở từng dòng.") % {"count": len(errors)},
+            )
+    documents = list(queryset[:200])
+    return render(
+        request,
+        "capture/register.html",
+        {
+            "batch": batch,
+            "rows": _form_rows(documents, posted, errors),
+            "document_types": DocumentType.objects.filter(active=True).order_by("code"),
+            "secrecies": Secrecy.choices,
+            "urgencies": Urgency.choices,
+        },
+    )
+
+
+@login_required
+@require_GET
+def accuracy(request: HttpRequest) -> HttpResponse:
+    """Per field, the share of suggestions the clerks registered unchanged."""
+    return render(request, "capture/accuracy.html", {"rows": registration.accuracy(_user(request))})

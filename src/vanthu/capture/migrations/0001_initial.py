@@ -6,71 +6,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0002_document_types'),
-        ('registry', '0002_documentfile_encryption'),
+        ("orgs", "0002_document_types"),
+        ("registry", "0002_documentfile_encryption"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PageImage',
+            name="PageImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_sha256', models.CharField(max_length=64)),
-                ('page', models.PositiveIntegerField()),
-                ('width', models.PositiveIntegerField()),
-                ('png_sha256', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_sha256", models.CharField(max_length=64)),
+                ("page", models.PositiveIntegerField()),
+                ("width", models.PositiveIntegerField()),
+                ("png_sha256", models.CharField(max_length=64)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('file_sha256', 'page', 'width'), name='pageimage_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("file_sha256", "page", "width"), name="pageimage_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ScanBatch',
+            name="ScanBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('source', models.CharField(choices=[('upload', 'Tải lên'), ('folder', 'Thư mục')], max_length=10)),
-                ('source_path', models.CharField(max_length=1000)),
-                ('label', models.CharField(blank=True, max_length=255, verbose_name='tên lô')),
-                ('split', models.CharField(choices=[('file', 'Mỗi tệp một văn bản'), ('blank', 'Tách theo trang trắng')], default='file', max_length=10)),
-                ('status', models.CharField(choices=[('waiting', 'chờ xử lý'), ('running', 'đang xử lý'), ('paused', 'tạm dừng'), ('done', 'hoàn thành')], default='waiting', max_length=10)),
-                ('paused', models.BooleanField(default=False)),
-                ('pages_total', models.PositiveIntegerField(default=0)),
-                ('pages_done', models.PositiveIntegerField(default=0)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scan_batches', to='orgs.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("upload", "Tải lên"), ("folder", "Thư mục")], max_length=10
+                    ),
+                ),
+                ("source_path", models.CharField(max_length=1000)),
+                ("label", models.CharField(blank=True, max_length=255, verbose_name="tên lô")),
+                (
+                    "split",
+                    models.CharField(
+                        choices=[
+                            ("file", "Mỗi tệp một văn bản"),
+                            ("blank", "Tách theo trang trắng"),
+                        ],
+                        default="file",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "chờ xử lý"),
+                            ("running", "đang xử lý"),
+                            ("paused", "tạm dừng"),
+                            ("done", "hoàn thành"),
+                        ],
+                        default="waiting",
+                        max_length=10,
+                    ),
+                ),
+                ("paused", models.BooleanField(default=False)),
+                ("pages_total", models.PositiveIntegerField(default=0)),
+                ("pages_done", models.PositiveIntegerField(default=0)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scan_batches",
+                        to="orgs.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lô quét',
-                'verbose_name_plural': 'lô quét',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "lô quét",
+                "verbose_name_plural": "lô quét",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ScanItem',
+            name="ScanItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_name', models.CharField(max_length=500)),
-                ('sha256', models.CharField(max_length=64)),
-                ('part', models.PositiveSmallIntegerField(default=0)),
-                ('pages', models.PositiveIntegerField(default=0)),
-                ('status', models.CharField(choices=[('done', 'đã tạo văn bản chờ vào sổ'), ('failed', 'lỗi')], max_length=10)),
-                ('error', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='capture.scanbatch')),
-                ('document', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='scan_item', to='registry.document')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source_name", models.CharField(max_length=500)),
+                ("sha256", models.CharField(max_length=64)),
+                ("part", models.PositiveSmallIntegerField(default=0)),
+                ("pages", models.PositiveIntegerField(default=0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("done", "đã tạo văn bản chờ vào sổ"), ("failed", "lỗi")],
+                        max_length=10,
+                    ),
+                ),
+                ("error", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="capture.scanbatch",
+                    ),
+                ),
+                (
+                    "document",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scan_item",
+                        to="registry.document",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['batch', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('organization', 'sha256', 'part'), name='scanitem_once_per_org'), models.CheckConstraint(condition=models.Q(('status', 'failed'), ('document__isnull', False), _connector='OR'), name='scanitem_done_has_document')],
+                "ordering": ["batch", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "sha256", "part"), name="scanitem_once_per_org"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status", "failed"), ("document__isnull", False), _connector="OR"
+                        ),
+                        name="scanitem_done_has_document",
+                    ),
+                ],
             },
         ),
     ]
