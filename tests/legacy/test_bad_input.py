@@ -79,10 +79,10 @@ def test_file_that_is_not_a_spreadsheet_is_refused(clerk: Any, tmp_path: Path) -
     refused(clerk, tmp_path / "khong-co.xlsx", "Không tìm thấy tệp")
 
 
-def test_xls_is_refused_with_how_to_convert(clerk: Any, tmp_path: Path) -> None:
+def test_damaged_xls_is_refused(clerk: Any, tmp_path: Path) -> None:
     path = tmp_path / "so.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
-    refused(clerk, path, "lưu thành .xlsx")
+    refused(clerk, path, "không phải bảng tính Excel đọc được (.xls)")
 
 
 def test_file_above_the_limit_is_refused_without_reading_it(

@@ -19,8 +19,8 @@ from rest_framework.views import APIView
 
 from vanthu.orgs.models import User
 from vanthu.registry.models import Register
-from vanthu.reports import output, selectors, statistics
-from vanthu.reports.periods import parse_format, parse_period
+from vanthu.reports import archive_stats, output, selectors, statistics
+from vanthu.reports.periods import Period, parse_format, parse_period
 
 PERIOD_PARAMS = [
     OpenApiParameter("date_from", OpenApiTypes.DATE, description="YYYY-MM-DD"),
@@ -115,3 +115,81 @@ class Statistics(APIView):
         organization = statistics.statistics_organization(user, org_id)
         data: dict[str, Any] = statistics.statistics(user, organization=organization, period=period)
         return Response(data)
+
+
+class PeriodicReportFile(APIView):
+    """Báo cáo tình hình giải quyết văn bản đến, văn bản đi (NĐ 30 Phụ lục VI) as a file."""
+
+    content_negotiation_class = FormatIsOurs
+
+    @extend_schema(
+        parameters=[
+            *PERIOD_PARAMS,
+            OpenApiParameter("organization", OpenApiTypes.INT),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["pdf", "xlsx"]),
+        ],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request) -> FileResponse:
+        user = _user(request)
+        org_id, fmt, period = _file_params(request)
+        organization = statistics.statistics_organization(user, org_id)
+        return output.periodic_response(user, organization, period, fmt)
+
+
+def _file_params(request: Request) -> tuple[int | None, str, Period]:
+    """organization, format and period of a report file; every bad one in one 400."""
+    params = request.query_params
+    errors: dict[str, list[str]] = {}
+    org_id, fmt, period = None, "pdf", None
+    try:
+        org_id = parse_organization(params.get("organization"))
+    except ValidationError as exc:
+        errors |= exc.message_dict
+    try:
+        fmt = parse_format(params.get("format"))
+    except ValidationError as exc:
+        errors |= exc.message_dict
+    try:
+        period = parse_period(params.get("date_from"), params.get("date_to"))
+    except ValidationError as exc:
+        errors |= exc.message_dict
+    if errors or period is None:
+        raise ValidationError(errors)
+    return org_id, fmt, period
+
+
+class ArchiveStatistics(APIView):
+    """Holdings of the archive at the end of the period and its use during it: counts only."""
+
+    @extend_schema(
+        parameters=[*PERIOD_PARAMS, OpenApiParameter("organization", OpenApiTypes.INT)],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        user = _user(request)
+        params = request.query_params
+        org_id = parse_organization(params.get("organization"))
+        period = parse_period(params.get("date_from"), params.get("date_to"))
+        organization = statistics.statistics_organization(user, org_id)
+        return Response(
+            archive_stats.archive_statistics(user, organization=organization, period=period)
+        )
+
+
+class ArchiveStatisticsFile(APIView):
+    content_negotiation_class = FormatIsOurs
+
+    @extend_schema(
+        parameters=[
+            *PERIOD_PARAMS,
+            OpenApiParameter("organization", OpenApiTypes.INT),
+            OpenApiParameter("format", OpenApiTypes.STR, enum=["pdf", "xlsx"]),
+        ],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request) -> FileResponse:
+        user = _user(request)
+        org_id, fmt, period = _file_params(request)
+        organization = statistics.statistics_organization(user, org_id)
+        return output.archive_response(user, organization, period, fmt)

@@ -11,4 +11,15 @@ urlpatterns = [
         name="api-incoming-slip",
     ),
     path("reports/statistics/", api.Statistics.as_view(), name="api-statistics"),
+    path("reports/periodic/", api.PeriodicReportFile.as_view(), name="api-periodic-report"),
+    path(
+        "reports/archive-statistics/",
+        api.ArchiveStatistics.as_view(),
+        name="api-archive-statistics",
+    ),
+    path(
+        "reports/archive-statistics/print/",
+        api.ArchiveStatisticsFile.as_view(),
+        name="api-archive-statistics-print",
+    ),
 ]

@@ -7,9 +7,9 @@ from typing import IO
 
 from django.http import FileResponse
 
-from vanthu.orgs.models import User
+from vanthu.orgs.models import Organization, User
 from vanthu.registry.models import Direction, Document, Register
-from vanthu.reports import selectors, services
+from vanthu.reports import archive_report, archive_stats, periodic, selectors, services, statistics
 from vanthu.reports.periods import Period
 from vanthu.reports.register_pdf import write_register_pdf
 from vanthu.reports.register_xlsx import write_register_xlsx
@@ -71,4 +71,58 @@ def slip_response(user: User, document: Document) -> FileResponse:
         as_attachment=True,
         filename=f"phieu-giai-quyet-{document.pk}.pdf",
         content_type=CONTENT_TYPES["pdf"],
+    )
+
+
+def periodic_response(
+    user: User, organization: Organization, period: Period, fmt: str
+) -> FileResponse:
+    """Báo cáo tình hình giải quyết văn bản đến, đi (Phụ lục VI): counts ``user`` may see."""
+    stats = statistics.statistics(user, organization=organization, period=period)
+    report = periodic.build(organization, period, stats)
+    services.record_periodic_report(
+        actor=user, organization=organization, period=period, fmt=fmt, rollup=report.rollup
+    )
+    out = _spool()
+    if fmt == "pdf":
+        periodic.write_periodic_pdf(out, report, printed_by=user.full_name or user.username)  # type: ignore[arg-type]
+    else:
+        periodic.write_periodic_xlsx(out, report)  # type: ignore[arg-type]
+    out.seek(0)
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=periodic.filename(report, fmt),
+        content_type=CONTENT_TYPES[fmt],
+    )
+
+
+def archive_response(
+    user: User, organization: Organization, period: Period, fmt: str
+) -> FileResponse:
+    """Thống kê tài liệu lưu trữ và khai thác sử dụng: counts ``user`` may see."""
+    stats = archive_stats.archive_statistics(user, organization=organization, period=period)
+    services.record_archive_report(actor=user, organization=organization, period=period, fmt=fmt)
+    out = _spool()
+    if fmt == "pdf":
+        archive_report.write_archive_pdf(
+            out,  # type: ignore[arg-type]
+            organization=organization,
+            period=period,
+            stats=stats,
+            printed_by=user.full_name or user.username,
+        )
+    else:
+        archive_report.write_archive_xlsx(
+            out,  # type: ignore[arg-type]
+            organization=organization,
+            period=period,
+            stats=stats,
+        )
+    out.seek(0)
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=archive_report.filename(organization, period, fmt),
+        content_type=CONTENT_TYPES[fmt],
     )

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from vanthu.access import policy
+from vanthu.core import replica
 from vanthu.core.enums import Role, Secrecy
 from vanthu.orgs.models import User
 from vanthu.registry.models import Assignment, Direction, Document, Recipient, Register
@@ -38,7 +39,7 @@ def local_bounds(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
 
 def _keeps_classified(user: User) -> Q:
     """Registers whose organisation ``user`` is a clerk of: the keeper may print it even empty."""
-    kept = [org.pk for org, role in policy._current_positions(user) if role == Role.CLERK]
+    kept = [org.pk for org, role in policy.current_positions(user) if role == Role.CLERK]
     return Q(organization__in=kept)
 
 
@@ -83,6 +84,7 @@ def register_entries(user: User, register: Register, period: Period) -> QuerySet
         qs = qs.filter(issued_date__gte=period.date_from, issued_date__lte=period.date_to)
     return (
         visible_documents(user, qs)
+        .using(replica.alias())  # a register tolerates lag: the replica when there is one
         .select_related("document_type", "created_by")
         .prefetch_related(
             Prefetch(

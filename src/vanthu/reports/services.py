@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from vanthu.audit.services import record
-from vanthu.orgs.models import User
+from vanthu.orgs.models import Organization, User
 from vanthu.registry.models import Document, Register
 from vanthu.reports.periods import Period
 
@@ -44,4 +44,41 @@ def record_slip_print(*, actor: User, document: Document) -> None:
         organization=document.organization,
         obj=document,
         details={},
+    )
+
+
+@transaction.atomic
+def record_periodic_report(
+    *, actor: User, organization: Organization, period: Period, fmt: str, rollup: bool
+) -> None:
+    """The official periodic report leaves the page: who made it, for what, over which period."""
+    record(
+        action="reports.periodic.print",
+        actor=actor,
+        organization=organization,
+        obj=organization,
+        details={
+            "date_from": period.date_from.isoformat(),
+            "date_to": period.date_to.isoformat(),
+            "format": fmt,
+            "rollup": rollup,
+        },
+    )
+
+
+@transaction.atomic
+def record_archive_report(
+    *, actor: User, organization: Organization, period: Period, fmt: str
+) -> None:
+    """The archive and use statistics leave the page as a file."""
+    record(
+        action="reports.archive.print",
+        actor=actor,
+        organization=organization,
+        obj=organization,
+        details={
+            "date_from": period.date_from.isoformat(),
+            "date_to": period.date_to.isoformat(),
+            "format": fmt,
+        },
     )

@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 
 from vanthu.access import policy
 from vanthu.orgs.models import Organization, User
-from vanthu.reports import charts, output, selectors, statistics
+from vanthu.reports import archive_report, archive_stats, charts, output, selectors, statistics
 from vanthu.reports.periods import Period, parse_format, parse_period
 
 
@@ -130,3 +130,71 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
                 "Giải quyết văn bản đến theo đơn vị",
             )
     return render(request, "reports/statistics.html", context)
+
+
+@login_required
+def periodic_report(request: HttpRequest) -> HttpResponseBase:
+    """The Phụ lục VI report of the statistics page's organisation and period, PDF or Excel."""
+    user = _user(request)
+    raw_org = request.GET.get("organization", "").strip()
+    try:
+        fmt = parse_format(request.GET.get("format"))
+        period = parse_period(request.GET.get("date_from"), request.GET.get("date_to"))
+        if raw_org and not raw_org.isdigit():
+            raise ValidationError({"organization": ["Mã tổ chức phải là số."]})
+    except ValidationError as exc:
+        return _back_to(request, "reports:statistics", exc)
+    organization = statistics.statistics_organization(user, int(raw_org) if raw_org else None)
+    return output.periodic_response(user, organization, period, fmt)
+
+
+def _back_to(request: HttpRequest, name: str, exc: ValidationError) -> HttpResponseBase:
+    for message in _errors(exc):
+        messages.error(request, message)
+    back = {
+        k: str(request.GET[k]) for k in ("date_from", "date_to", "organization") if k in request.GET
+    }
+    return redirect(f"{reverse(name)}?{urlencode(back)}")
+
+
+@login_required
+def archive_page(request: HttpRequest) -> HttpResponse:
+    """Thống kê tài liệu lưu trữ và khai thác sử dụng: the figures and PDF / Excel buttons."""
+    user = _user(request)
+    period, errors = _period_or_errors(request)
+    raw_org = request.GET.get("organization", "")
+    org_id = int(raw_org) if raw_org.isdigit() else None
+    choices = Organization.objects.filter(policy.organization_scope(user)).order_by("path")[:300]
+    context: dict[str, Any] = {
+        "errors": errors,
+        "choices": choices,
+        **_form_dates(request, period),
+        "stats": None,
+    }
+    if period is not None and (user.organization_id is not None or org_id is not None):
+        organization = statistics.statistics_organization(user, org_id)
+        stats = archive_stats.archive_statistics(user, organization=organization, period=period)
+        context |= {
+            "stats": stats,
+            "period": period,
+            "sections": [
+                (heading, [(label, archive_report.shown(v, unit), unit) for label, v, unit in rows])
+                for heading, rows in archive_report.sections(stats)
+            ],
+        }
+    return render(request, "reports/archive.html", context)
+
+
+@login_required
+def archive_print(request: HttpRequest) -> HttpResponseBase:
+    user = _user(request)
+    raw_org = request.GET.get("organization", "").strip()
+    try:
+        fmt = parse_format(request.GET.get("format"))
+        period = parse_period(request.GET.get("date_from"), request.GET.get("date_to"))
+        if raw_org and not raw_org.isdigit():
+            raise ValidationError({"organization": ["Mã tổ chức phải là số."]})
+    except ValidationError as exc:
+        return _back_to(request, "reports:archive", exc)
+    organization = statistics.statistics_organization(user, int(raw_org) if raw_org else None)
+    return output.archive_response(user, organization, period, fmt)

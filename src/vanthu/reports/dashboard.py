@@ -1,0 +1,213 @@
+"""The home-page dashboard: one panel per role the user holds, and this year's charts.
+
+Counts and short lists only, each read through the access policy, so a number never includes a
+document the user may not see (issue 10: "counts only — never content or titles it may not
+see"). The panels:
+
+- văn thư (clerk): what waits to be registered (chờ vào sổ), the urgent ones first; what was
+  registered today and still waits to be presented (NĐ 30 Điều 22: register the same day, present
+  no later than the next working day);
+- lãnh đạo (leader): what waits for direction, and the open incoming documents past their deadline
+  in the units it leads, by unit;
+- lưu trữ viên (archivist): closed dossiers not yet handed to the archive (NĐ 30 Điều 30: within
+  one year after the work ends) and disposals not yet carried out;
+- everyone: the processing assigned to them that is still open, and how much of it is late.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+
+from vanthu.access import policy
+from vanthu.core.enums import Role, Secrecy, Urgency
+from vanthu.orgs.models import Organization, User
+from vanthu.registry.models import Assignment, Direction, Document, Status
+
+from . import charts
+from .periods import Period
+from .statistics import statistics
+
+LIST_LENGTH = 5
+INBOX = reverse_lazy("registry:inbox")
+INCOMING = reverse_lazy("registry:incoming-list")
+ARCHIVE = "/luu-tru/"
+OPEN_INCOMING = (Status.NEW, Status.AWAITING_DIRECTION, Status.IN_PROGRESS)
+_URGENCY_ORDER = Case(
+    When(urgency=Urgency.FLASH, then=Value(0)),
+    When(urgency=Urgency.VERY_URGENT, then=Value(1)),
+    When(urgency=Urgency.URGENT, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+def _visible_documents(user: User) -> QuerySet[Document]:
+    return policy.visible(user, Document.objects.all())
+
+
+def _short(qs: QuerySet[Document]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": d.pk,
+            "number_symbol": d.number_symbol,
+            "summary": d.summary,
+            "urgency": d.urgency,
+            "urgency_label": d.get_urgency_display(),
+            "deadline": d.deadline,
+            "url": reverse("registry:incoming-detail", args=[d.pk]),
+        }
+        for d in qs[:LIST_LENGTH]
+    ]
+
+
+def _clerk_panel(user: User, org: Organization, today: datetime.date) -> dict[str, Any]:
+    docs = _visible_documents(user).filter(organization=org, direction=Direction.INCOMING)
+    waiting = docs.filter(status=Status.PENDING_REGISTRATION)
+    urgent = waiting.exclude(urgency=Urgency.NORMAL)
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    registered_today = docs.filter(number__isnull=False, received_at__gte=start)
+    not_presented = docs.filter(status=Status.NEW)
+    return {
+        "role": Role.CLERK,
+        "title": "Văn thư",
+        "organization": org.name,
+        "counts": [
+            ("Chờ vào sổ", waiting.count(), INBOX),
+            ("trong đó khẩn, thượng khẩn, hỏa tốc", urgent.count(), INBOX),
+            ("Đã vào sổ hôm nay", registered_today.count(), INCOMING),
+            ("Chưa trình lãnh đạo", not_presented.count(), f"{INCOMING}?trang_thai=new"),
+        ],
+        "items_title": "Chờ vào sổ (khẩn trước)",
+        "items": _short(waiting.order_by(_URGENCY_ORDER, "received_at", "pk")),
+    }
+
+
+def _leader_panel(user: User, org: Organization, today: datetime.date) -> dict[str, Any]:
+    docs = _visible_documents(user).filter(
+        org.subtree_q("organization"), direction=Direction.INCOMING
+    )
+    awaiting = docs.filter(status=Status.AWAITING_DIRECTION)
+    awaiting_code = Status.AWAITING_DIRECTION.value
+    overdue = docs.filter(status__in=OPEN_INCOMING, deadline__lt=today)
+    width = len(org.path) + 10
+    by_unit: dict[str, int] = {}
+    for row in overdue.values("organization__path").annotate(n=Count("pk")).order_by():
+        branch = row["organization__path"][:width]
+        by_unit[branch] = by_unit.get(branch, 0) + row["n"]
+    named = Organization.objects.filter(path__in=list(by_unit)).only("path", "name")
+    units = {o.path: o.name for o in named}
+    return {
+        "role": Role.LEADER,
+        "title": "Lãnh đạo",
+        "organization": org.name,
+        "counts": [
+            ("Chờ cho ý kiến chỉ đạo", awaiting.count(), f"{INCOMING}?trang_thai={awaiting_code}"),
+            ("Quá hạn giải quyết", overdue.count(), f"{INCOMING}?trang_thai=in_progress"),
+        ],
+        "items_title": "Chờ chỉ đạo",
+        "items": _short(awaiting.order_by(_URGENCY_ORDER, "received_at", "pk")),
+        "overdue_by_unit": [
+            {"unit": units.get(p, p), "count": n}
+            for p, n in sorted(by_unit.items(), key=lambda pn: (-pn[1], units.get(pn[0], "")))
+        ][:10],
+    }
+
+
+def _archivist_panel(user: User, org: Organization, today: datetime.date) -> dict[str, Any]:
+    from vanthu.archive.models import TransferItem
+    from vanthu.archive.models_disposal import Disposal
+    from vanthu.records.models import Dossier
+
+    dossiers = policy.visible(user, Dossier.objects.filter(organization=org))
+    handed = TransferItem.objects.filter(active=True).values("dossier")
+    closed = dossiers.filter(status=Dossier.Status.CLOSED).exclude(pk__in=handed)
+    a_year_ago = timezone.now() - datetime.timedelta(days=365)
+    levels = Secrecy.at_most(user.clearance)
+    disposals = Disposal.objects.filter(
+        policy.organization_scope(user, "organization"), organization=org, secrecy__in=levels
+    ).exclude(status=Disposal.Status.EXECUTED)
+    return {
+        "role": Role.ARCHIVIST,
+        "title": "Lưu trữ",
+        "organization": org.name,
+        "counts": [
+            ("Hồ sơ đã kết thúc, chưa nộp lưu", closed.count(), ARCHIVE),
+            (
+                "trong đó quá 1 năm (NĐ 30 Điều 30)",
+                closed.filter(closed_at__lt=a_year_ago).count(),
+                ARCHIVE,
+            ),
+            ("Danh mục hủy chưa thực hiện", disposals.count(), ARCHIVE),
+        ],
+        "items_title": "",
+        "items": [],
+    }
+
+
+def _own_work(user: User, today: datetime.date) -> dict[str, Any]:
+    mine = Assignment.objects.filter(
+        user=user,
+        done_at__isnull=True,
+        role__in=(Assignment.Role.LEAD, Assignment.Role.SUPPORT),
+        document__in=_visible_documents(user),
+    )
+    deadline = Q(deadline__lt=today) | Q(deadline__isnull=True, document__deadline__lt=today)
+    return {
+        "title": "Việc của tôi",
+        "counts": [
+            ("Đang giải quyết", mine.count(), INBOX),
+            ("Quá hạn", mine.filter(deadline).count(), INBOX),
+        ],
+    }
+
+
+def dashboard(user: User) -> dict[str, Any]:
+    """Everything the home page shows, for the roles ``user`` holds today."""
+    today = timezone.localdate()
+    panels: list[dict[str, Any]] = []
+    seen: set[tuple[int, str]] = set()
+    for org, role in policy.current_positions(user):
+        if (org.pk, role) in seen:
+            continue
+        seen.add((org.pk, role))
+        if role == Role.CLERK:
+            panels.append(_clerk_panel(user, org, today))
+        elif role == Role.LEADER:
+            panels.append(_leader_panel(user, org, today))
+        elif role == Role.ARCHIVIST:
+            panels.append(_archivist_panel(user, org, today))
+    result: dict[str, Any] = {"panels": panels, "own": _own_work(user, today), "charts": []}
+    home = user.organization
+    if home is not None:
+        year = Period(datetime.date(today.year, 1, 1), today)
+        stats = statistics(user, organization=home, period=year)
+        months = stats["by_month"]
+        result["charts"].append(
+            charts.bar_chart(
+                [f"{m['month'][5:]}/{m['month'][:4]}" for m in months],
+                [
+                    ("Văn bản đến", [m["incoming"] for m in months]),
+                    ("Văn bản đi", [m["outgoing"] for m in months]),
+                ],
+                f"Văn bản đến và đi năm {today.year} — {home.name}",
+            )
+        )
+        if stats["children"]:
+            rows = stats["children"]
+            result["charts"].append(
+                charts.bar_chart(
+                    [r["organization"]["code"] for r in rows],
+                    [
+                        ("Đúng hạn", [r["on_time"] for r in rows]),
+                        ("Quá hạn", [r["late"] for r in rows]),
+                    ],
+                    f"Giải quyết văn bản đến năm {today.year} theo đơn vị",
+                )
+            )
+        result["totals"] = stats["totals"]
+    return result
