@@ -72,6 +72,10 @@ class SearchView(APIView):
             "SearchPage",
             {
                 "count": serializers.IntegerField(),
+                "count_exact": serializers.BooleanField(
+                    help_text="false: more matches exist than were counted; show "
+                    "count as a lower bound (hơn N)"
+                ),
                 "next": serializers.URLField(allow_null=True),
                 "previous": serializers.URLField(allow_null=True),
                 "results": SearchHitSerializer(many=True),
@@ -106,10 +110,11 @@ class SearchView(APIView):
                 if page == 2
                 else replace_query_param(url, "page", page - 1)
             )
-        has_next = page * size < result.count
+        has_next = page * size < result.count or not result.count_exact
         return Response(
             {
                 "count": result.count,
+                "count_exact": result.count_exact,
                 "next": replace_query_param(url, "page", page + 1) if has_next else None,
                 "previous": previous,
                 "results": SearchHitSerializer(result.hits, many=True).data,

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from vanthu.search.query import Clause, ParsedQuery, prefix_splits
 
@@ -280,34 +280,62 @@ def _compile_pg(parsed: ParsedQuery) -> Compiled:
     )
 
 
+# Counts above this are reported as "hơn N" (docs/search.md, "Counts and ranking"): the engine
+# stops after this many visible matches, newest first, and ranks those.
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class Matches:
+    # Visible matches found, at most the window (COUNT_CAP, or deeper for a deep page).
+    count: int
+    # False when more visible matches exist than were read: ``count`` is then a lower bound.
+    exact: bool
+    # The page: (id, score), best first.
+    rows: list[tuple[int, float]]
+
+
 def run(
     compiled: Compiled,
-    visible_sql: str,
-    visible_params: Sequence[Any],
+    probe_sql: str,
+    probe_params: Sequence[Any],
     *,
     limit: int,
     offset: int,
-) -> tuple[int, list[tuple[int, float]]]:
-    """Count and one ranked page of the matches among ``visible_sql`` (a query of ids).
+    using: str = DEFAULT_DB_ALIAS,
+) -> Matches:
+    """Count and one ranked page of the matches that pass ``probe_sql``.
 
-    The access rules are ``visible_sql`` itself, inside the same statement: nothing the user
-    may not see is counted, ranked or returned (architecture.md, "Search and access").
+    ``probe_sql`` is the access rule as a correlated query on one index entry (it refers to
+    ``search_index.<id column>``): the engine checks it per match, inside the same statement,
+    so nothing the user may not see is counted, ranked or returned (architecture.md, "Search
+    and access"). Matches are read newest first and stop after the window, so the cost is
+    bounded whatever the number of matches; the window is ranked and paged here.
     """
+    window = max(COUNT_CAP, offset + limit)
     col = id_column()
-    # SQLite: "+rowid" keeps the planner from handing the id list to FTS5 as a constraint (one
-    # index probe per visible document); the list is built once and probed per match instead.
-    probe = "+rowid" if col == "rowid" else col
-    where = f"{compiled.where} AND {probe} IN ({visible_sql})"
-    params: list[Any] = [*compiled.params, *visible_params]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)
-        count = int(cursor.fetchone()[0])
-        if count == 0 or limit == 0 or offset >= count:
-            return count, []
-        cursor.execute(
-            f"SELECT {col}, {compiled.score} AS score FROM {TABLE} WHERE {where} "
-            f"ORDER BY score DESC, {col} DESC LIMIT %s OFFSET %s",
-            [*compiled.score_params, *params, limit, offset],
-        )
-        rows = [(int(r[0]), float(r[1] or 0.0)) for r in cursor.fetchall()]
-    return count, rows
+    params: list[Any] = [*compiled.params, *probe_params]
+    with connections[using].cursor() as cursor:
+        if vendor() == "postgresql":
+            cursor.execute(
+                f"WITH hits AS MATERIALIZED (SELECT document_id FROM {TABLE} "
+                f"WHERE {compiled.where} AND EXISTS ({probe_sql}) "
+                "ORDER BY document_id DESC LIMIT %s) "
+                f"SELECT {TABLE}.document_id, {compiled.score} AS score "
+                f"FROM {TABLE} JOIN hits ON hits.document_id = {TABLE}.document_id",
+                [*params, window + 1, *compiled.score_params],
+            )
+        else:
+            # FTS5 walks the matches newest first (rowid DESC, no sort) and stops after the
+            # window; each match costs one primary-key probe of the document row.
+            cursor.execute(
+                f"SELECT {col}, {compiled.score} AS score FROM {TABLE} "
+                f"WHERE {compiled.where} AND EXISTS ({probe_sql}) ORDER BY {col} DESC LIMIT %s",
+                [*compiled.score_params, *params, window + 1],
+            )
+        found = [(int(r[0]), float(r[1] or 0.0)) for r in cursor.fetchall()]
+    found.sort(key=lambda r: -r[0])
+    exact = len(found) <= window
+    found = found[:window]
+    found.sort(key=lambda r: (-r[1], -r[0]))
+    return Matches(count=len(found), exact=exact, rows=found[offset : offset + limit])

@@ -1,8 +1,9 @@
 """Searching documents as one user: the access policy is part of the query (docs/search.md).
 
-The index is joined to ``visible(user, Document.objects...)`` in one SQL statement, so counts
-and ranks only ever include what the user may see; the page is then re-read through the policy
-before it leaves (architecture.md, "Search and access").
+Each match of the index is checked against the policy (``_scoped``: ``visible()`` split on
+secrecy) inside the engine's own SQL statement, so counts and ranks only ever include what the
+user may see; the page is then re-read through ``visible()`` before it leaves
+(architecture.md, "Search and access").
 """
 
 from __future__ import annotations
@@ -11,13 +12,16 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import DatabaseError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
-from vanthu.access.policy import visible
+from vanthu.access.policy import organization_scope, visible
+from vanthu.core import replica
+from vanthu.core.enums import Secrecy
 from vanthu.core.text import fold
 from vanthu.orgs.models import DocumentType, Organization, User
 from vanthu.registry.models import Document, DocumentFile
@@ -46,8 +50,10 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchPage:
+    # Exact when ``count_exact``; otherwise a lower bound (shown as "hơn N").
     count: int
     hits: list[Hit]
+    count_exact: bool = True
 
 
 def _type_ids(codes: tuple[str, ...]) -> set[int]:
@@ -63,7 +69,7 @@ def _type_ids(codes: tuple[str, ...]) -> set[int]:
 
 
 def _base(parsed: ParsedQuery, filters: Filters) -> QuerySet[Document]:
-    qs = Document.objects.all()
+    qs = Document.objects.using(replica.alias())
     if filters.document_type is not None:
         qs = qs.filter(document_type_id=filters.document_type)
     if filters.direction:
@@ -91,6 +97,44 @@ def visible_ids(user: User, qs: QuerySet[Document]) -> QuerySet[Document, Any]:
     return visible(user, qs).values("pk")
 
 
+def _scoped(user: User, qs: QuerySet[Document]) -> QuerySet[Document]:
+    """``visible(user, qs)``, written so that an unclassified document costs one row lookup.
+
+    The same rule as the policy, split on secrecy: an unclassified document is visible exactly
+    when its organisation is in the user's scope (``organization_scope``; every clearance
+    includes "none"), so it is checked against the short list of organisations; a classified
+    one goes through ``visible()`` itself (clearance, need-to-know, grants), per document.
+    """
+    orgs = Organization.objects.filter(organization_scope(user)).values("pk")
+    classified = visible(user, Document.objects.filter(pk=OuterRef("pk")))
+    return qs.filter(
+        Q(secrecy=Secrecy.NONE, organization_id__in=orgs)
+        | (~Q(secrecy=Secrecy.NONE) & Exists(classified))
+    )
+
+
+def _run(
+    user: User, parsed: ParsedQuery, filters: Filters, offset: int, limit: int
+) -> backends.Matches:
+    scoped = _scoped(user, _base(parsed, filters))
+    column = f"{backends.TABLE}.{backends.id_column()}"
+    try:
+        # The index entry's id, from the enclosing statement (a constant of backends).
+        probe = scoped.filter(pk=RawSQL(column, ())).values("pk")  # noqa: S611
+        probe_sql, probe_params = probe.query.sql_with_params()
+    except EmptyResultSet:
+        # Nothing in scope (no position, say): the ORM refuses to compile an empty IN.
+        return backends.Matches(count=0, exact=True, rows=[])
+    return backends.run(
+        backends.compile_query(parsed),
+        probe_sql,
+        probe_params,
+        limit=limit,
+        offset=offset,
+        using=replica.alias(),
+    )
+
+
 def parse_or_400(q: str) -> ParsedQuery:
     try:
         return parse(q)
@@ -108,29 +152,26 @@ def search_documents(
 ) -> SearchPage:
     """One ranked page of the documents ``user`` may see that match ``q``, with the count."""
     parsed = parse_or_400(q)
-    ids_sql = visible_ids(user, _base(parsed, filters or Filters()))
+    filters = filters or Filters()
     if parsed.has_text:
-        sql, params = ids_sql.query.sql_with_params()
         try:
-            count, rows = backends.run(
-                backends.compile_query(parsed), sql, params, limit=limit, offset=offset
-            )
+            found = _run(user, parsed, filters, offset, limit)
         except DatabaseError as exc:
             # Never expected (every token is quoted); answer as a query the engine refused.
             raise ValidationError({"q": [_("Không hiểu câu tìm kiếm này.")]}) from exc
-    else:
-        listed = Document.objects.filter(pk__in=ids_sql)
-        count = listed.count()
-        rows = (
-            [
-                (pk, 0.0)
-                for pk in listed.order_by("-pk").values_list("pk", flat=True)[
-                    offset : offset + limit
-                ]
-            ]
-            if count > offset
-            else []
+        return SearchPage(
+            count=found.count, hits=_hits(user, parsed, found.rows), count_exact=found.exact
         )
+    listed = Document.objects.filter(pk__in=visible_ids(user, _base(parsed, filters)))
+    count = listed.count()
+    rows = (
+        [
+            (pk, 0.0)
+            for pk in listed.order_by("-pk").values_list("pk", flat=True)[offset : offset + limit]
+        ]
+        if count > offset
+        else []
+    )
     return SearchPage(count=count, hits=_hits(user, parsed, rows))
 
 
@@ -139,7 +180,7 @@ def _hits(user: User, parsed: ParsedQuery, rows: list[tuple[int, float]]) -> lis
         return []
     ids = [pk for pk, _score in rows]
     # Re-checked against the policy before it leaves: whatever changed since the count (a
-    # grant revoked, a secrecy raised) is dropped here.
+    # grant revoked, a secrecy raised) is dropped here. On the primary, never the replica.
     page = Document.objects.filter(pk__in=visible_ids(user, Document.objects.filter(pk__in=ids)))
     documents = {d.pk: d for d in page}
     marks = snippets.pattern(parsed.clauses)
@@ -151,7 +192,8 @@ def _hits(user: User, parsed: ParsedQuery, rows: list[tuple[int, float]]) -> lis
     missing = [pk for pk in documents if pk not in found]
     if missing and marks is not None:
         for doc_id, text in (
-            DocumentFile.objects.filter(document_id__in=missing)
+            DocumentFile.objects.using(replica.alias())
+            .filter(document_id__in=missing)
             .exclude(text="")
             .order_by("document_id", "position", "pk")
             .annotate(head=Substr("text", 1, snippets.MAX_SCAN_CHARS))
