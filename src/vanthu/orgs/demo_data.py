@@ -143,6 +143,8 @@ def grassroots(committee_code: str, committee_name: str, count: int) -> list[tup
 CITY_USERS = [
     ("quantri", "Nguyễn Minh Tuấn", "TU", ["admin"], "secret", "Quản trị hệ thống"),
     ("lanhdao", "Trần Thị Thu Hà", "TU", ["leader"], "top_secret", "Phó Bí thư Thường trực"),
+    ("bithu", "Lâm Quốc Thắng", "TU", ["leader"], "top_secret", "Bí thư Thành ủy"),
+    ("phobithu", "Châu Văn Tài", "TU", ["leader"], "secret", "Phó Bí thư, Chủ tịch UBND"),
     ("vanthu", "Lê Thị Ngọc Lan", "VPTU", ["clerk"], "secret", "Văn thư Văn phòng Thành ủy"),
     ("chuyenvien", "Phạm Quốc Bảo", "VPTU", ["specialist"], "confidential", "Chuyên viên"),
     ("luutru", "Võ Thị Kim Yến", "VPTU", ["archivist"], "confidential", "Lưu trữ viên"),
