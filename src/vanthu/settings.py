@@ -67,7 +67,16 @@ INSTALLED_APPS = [
     "vanthu.exchange",
     "vanthu.preservation",
     "vanthu.legacy",
+    "vanthu.drafting",
+    "vanthu.notify",
+    "vanthu.suggest",
+    "vanthu.drafts",
+    "vanthu.guide",
+    "vanthu.backup",
 ]
+# docs/drafts.md: "1" = every outgoing document needs an approved draft before it is issued
+# (by default only those whose drafting went through versions in the system).
+VANTHU_REQUIRE_APPROVAL = os.environ.get("VANTHU_REQUIRE_APPROVAL", "") == "1"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -127,6 +136,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A PostgreSQL streaming replica for reads that tolerate lag (search, registers): see
+# vanthu.core.replica. Writes and numbering always go to "default".
+if os.environ.get("VANTHU_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["VANTHU_REPLICA_DATABASE_URL"],
+        conn_max_age=int(os.environ.get("VANTHU_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["vanthu.core.replica.Router"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "orgs.User"
@@ -192,10 +211,15 @@ VANTHU_EXCHANGE_MAX_ATTEMPTS = int(os.environ.get("VANTHU_EXCHANGE_MAX_ATTEMPTS"
 VANTHU_EXCHANGE_TIMEOUT_SECONDS = float(os.environ.get("VANTHU_EXCHANGE_TIMEOUT_SECONDS", "30"))
 # Behind our own nginx the client address comes from X-Real-IP (docs/deploy.md).
 VANTHU_TRUST_PROXY = os.environ.get("VANTHU_TRUST_PROXY", "") == "1"
+# Our nginx says whether the client came over TLS; only then is X-Forwarded-Proto believed.
+if VANTHU_TRUST_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Behind TLS: cookies only over HTTPS (docs/deploy.md).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("VANTHU_SECURE_COOKIES", "") == "1"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -210,7 +234,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "vanthu.core.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "vanthu.core.schema.Schema",
     "EXCEPTION_HANDLER": "vanthu.core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("VANTHU_LOGIN_THROTTLE", "20/min")},
     "DATE_INPUT_FORMATS": ["iso-8601"],
@@ -224,6 +248,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, whichever serializer uses it (clearance and secrecy share codes).
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentStatusEnum": "vanthu.registry.models.Status",
+        "TransferStatusEnum": "vanthu.archive.models.Transfer.Status",
+        "FilePlanStatusEnum": "vanthu.records.models.FilePlan.Status",
+        "DossierStatusEnum": "vanthu.records.models.Dossier.Status",
+        "SecrecyEnum": "vanthu.core.enums.Secrecy",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "vanthu.core.api.add_error_responses",
@@ -255,7 +287,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": float(os.environ.get("VANTHU_FIXITY_EVERY_SECONDS", "86400")),
         "options": {"queue": "fixity"},
     },
+    # Luật BVBMNN 2018 Điều 20: protection periods ending soon, for leaders (vanthu.access.jobs).
+    "vanthu-protection-expiring": {
+        "task": "vanthu.access.tasks.protection_expiring",
+        "schedule": float(os.environ.get("VANTHU_PROTECTION_CHECK_SECONDS", "86400")),
+        "options": {"queue": "default"},
+    },
+    # Suggestions learnt from each organisation's own history, retrained (vanthu.suggest.jobs).
+    "vanthu-suggest-training": {
+        "task": "vanthu.suggest.tasks.nightly_training",
+        "schedule": float(os.environ.get("VANTHU_SUGGEST_TRAIN_SECONDS", "86400")),
+        "options": {"queue": "default"},
+    },
 }
+VANTHU_PROTECTION_NOTICE_DAYS = int(os.environ.get("VANTHU_PROTECTION_NOTICE_DAYS", "180"))
 VANTHU_JOB_RESEND_SECONDS = float(os.environ.get("VANTHU_JOB_RESEND_SECONDS", "120"))
 VANTHU_JOB_HEARTBEAT_SECONDS = float(os.environ.get("VANTHU_JOB_HEARTBEAT_SECONDS", "30"))
 VANTHU_JOB_STALE_SECONDS = float(os.environ.get("VANTHU_JOB_STALE_SECONDS", "300"))
@@ -268,6 +313,29 @@ EMAIL_BACKEND = os.environ.get(
     "VANTHU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("VANTHU_EMAIL_FROM", "vanthu@localhost")
+# Deadline reminders (vanthu.notify.jobs, docs/notify.md): hourly and idempotent per day, so a
+# laptop switched on at 10:00 still reminds that day; e-mail copies when VANTHU_NOTIFY_EMAIL=1.
+CELERY_BEAT_SCHEDULE["vanthu-notify-reminders"] = {
+    "task": "vanthu.notify.tasks.daily_reminders",
+    "schedule": float(os.environ.get("VANTHU_NOTIFY_EVERY_SECONDS", "3600")),
+    "options": {"queue": "default"},
+}
+VANTHU_NOTIFY_EMAIL = os.environ.get("VANTHU_NOTIFY_EMAIL", "") == "1"
+VANTHU_BASE_URL = os.environ.get("VANTHU_BASE_URL", "")
+# The signed daily digest of the audit chain heads (vanthu.audit.digest, docs/preservation.md),
+# with a JSON copy kept in a folder.
+CELERY_BEAT_SCHEDULE["vanthu-audit-digest-daily"] = {
+    "task": "vanthu.audit.tasks.daily_digest",
+    "schedule": float(os.environ.get("VANTHU_AUDIT_DIGEST_EVERY_SECONDS", "86400")),
+    "options": {"queue": "default"},
+}
+VANTHU_AUDIT_DIGEST_DIR = os.environ.get("VANTHU_AUDIT_DIGEST_DIR", str(DATA_DIR / "audit-digests"))
+# Largest draft accepted by the format check (vanthu.drafting, docs/drafting.md).
+VANTHU_SUGGEST_MIN_CONFIDENCE = float(os.environ.get("VANTHU_SUGGEST_MIN_CONFIDENCE", "0.7"))
+VANTHU_DRAFTING_MAX_MB = int(os.environ.get("VANTHU_DRAFTING_MAX_MB", "20"))
+# Certified copies from the archive are signed with this PKCS#12 key when set (docs/archive.md).
+VANTHU_COPY_SIGNING_P12 = os.environ.get("VANTHU_COPY_SIGNING_P12", "")
+VANTHU_COPY_SIGNING_PASSPHRASE = os.environ.get("VANTHU_COPY_SIGNING_PASSPHRASE", "")
 
 LOGGING = {
     "version": 1,

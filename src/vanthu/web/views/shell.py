@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from vanthu.reports.dashboard import dashboard
 from vanthu.search.selectors import search_documents
 from vanthu.web.context import SECTIONS
 
@@ -22,7 +23,12 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         if p.is_current(today)
     ]
-    return render(request, "web/home.html", {"positions": positions, "today": today})
+    context = {
+        "positions": positions,
+        "today": today,
+        "dashboard": dashboard(request.user),  # type: ignore[arg-type]
+    }
+    return render(request, "web/home.html", context)
 
 
 _TITLES = {key: label for key, _url, label in SECTIONS}
