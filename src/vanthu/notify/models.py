@@ -58,16 +58,7 @@ class Notification(models.Model):
                 name="notify_one_reminder_a_day",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    kind__in=[
-                        "presented",
-                        "assigned",
-                        "returned",
-                        "delivered",
-                        "due_soon",
-                        "overdue",
-                    ]
-                ),
+                condition=Q(kind__in=Kind.values),
                 name="notify_kind_valid",
             ),
         ]
