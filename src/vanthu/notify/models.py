@@ -17,6 +17,8 @@ class Kind(models.TextChoices):
     DUE_SOON = "due_soon", _("Sắp đến hạn")
     OVERDUE = "overdue", _("Quá hạn")
     FIXITY = "fixity", _("Lỗi kiểm tra toàn vẹn tệp")
+    PROTECTION = "protection", _("Thay đổi độ mật, thời hạn bảo vệ")
+    DECLASSIFIED = "declassified", _("Văn bản được giải mật")
 
 
 class Notification(models.Model):
