@@ -39,7 +39,7 @@ from vanthu.access.services import grant_access
 from vanthu.registry import services
 from vanthu.registry.models import Document, DocumentFile, TextStatus
 
-WATCHED = ("api/v1/", "van-ban/", "bao-cao/", "ho-so/", "tra-cuu/")
+WATCHED = ("api/v1/", "van-ban/", "bao-cao/", "ho-so/", "tra-cuu/", "bao-quan/")
 
 # Object URLs, by what their arguments name. "document…" kinds must answer 404 to a user not
 # entitled to the document; the others must only never show a foreign marker.
@@ -132,6 +132,9 @@ COVERED: dict[str, str] = {
     "van-ban/di/<int:pk>/ky-nhay/": "document",
     "van-ban/di/<int:pk>/duyet/": "document",
     "van-ban/di/<int:pk>/thay-the-thu-hoi/": "document",
+    # preservation (docs/preservation.md): E-ARK packages of a dossier and of a transfer
+    "bao-quan/ho-so/<int:pk>/goi-eark.zip": "dossier",
+    "bao-quan/nop-luu/<int:pk>/goi-eark.zip": "archive",
 }
 
 NOT_A_READ_PATH: dict[str, str] = {

@@ -98,6 +98,10 @@ def write_manifest(run: Path, manifest: dict[str, Any]) -> None:
 
 def read_manifest(run: Path) -> dict[str, Any]:
     """The run's manifest, after checking the marker: raises BackupError naming the fault."""
+    if not (run / COMPLETE).is_file() and (RUN_NAME.match(run.name) or (run / MANIFEST).is_file()):
+        raise BackupError(
+            [f"{run.name}: bản sao lưu chưa hoàn tất (bị gián đoạn giữa chừng), không dùng được."]
+        )
     if not (run / MANIFEST).is_file() and not (run / COMPLETE).is_file():
         raise BackupError([f"{run.name}: không phải một bản sao lưu (không có {MANIFEST})."])
     if not (run / COMPLETE).is_file():

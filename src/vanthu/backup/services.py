@@ -21,7 +21,10 @@ from django.utils import timezone
 
 from vanthu.backup import database
 from vanthu.backup.parts import (
+    COMPLETE,
     FORMAT,
+    MANIFEST,
+    RUN_NAME,
     BackupError,
     blob_relpath,
     complete_runs,
@@ -192,8 +195,8 @@ def _pick_run(src: Path) -> Path:
     """SRC is one run, or a backup folder: then its newest complete run."""
     if not src.is_dir():
         raise BackupError([f"Không có thư mục sao lưu {src}."])
-    if (src / "manifest.json").exists() or (src / "COMPLETE").exists():
-        return src
+    if (src / MANIFEST).exists() or (src / COMPLETE).exists() or RUN_NAME.match(src.name):
+        return src  # one run (read_manifest says if it never finished)
     runs = complete_runs(src)
     if not runs:
         started = [p.name for p in src.iterdir() if p.is_dir()]

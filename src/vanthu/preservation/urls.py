@@ -8,4 +8,5 @@ app_name = "preservation"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("ho-so/<int:pk>/goi-eark.zip", views.dossier_package, name="dossier-package"),
+    path("nop-luu/<int:pk>/goi-eark.zip", views.transfer_package, name="transfer-package"),
 ]

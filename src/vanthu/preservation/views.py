@@ -24,7 +24,8 @@ from vanthu.orgs.models import User
 from vanthu.preservation import fixity
 from vanthu.preservation.models import FixityCheck, Outcome
 from vanthu.preservation.package import PackageError
-from vanthu.preservation.package.export import export_dossier
+from vanthu.preservation.package.export import export_dossiers
+from vanthu.preservation.package.scope import transfer_dossier_ids
 from vanthu.registry.models import DocumentFile
 
 PROBLEMS_SHOWN = 50
@@ -62,14 +63,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "preservation/dashboard.html", context)
 
 
-@login_required
-def dossier_package(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
-    """Gói E-ARK (BagIt) of one dossier as a ZIP: 404 unless the user may see the dossier."""
+def _package_zip(
+    request: HttpRequest, ids: list[int], folder: str, filename: str
+) -> HttpResponse | FileResponse:
+    """The bag of ``ids`` zipped into a temporary file and streamed: memory stays bounded."""
     user = _user(request)
     tmp = Path(tempfile.mkdtemp(prefix="vanthu-package-"))
     try:
         try:
-            bag = export_dossier(actor=user, dossier_id=pk, out=tmp / "bag")
+            bag = export_dossiers(actor=user, dossier_ids=ids, out=tmp / "bag")
         except PackageError as exc:
             return render(
                 request, "preservation/package_refused.html", {"errors": exc.problems}, status=400
@@ -78,13 +80,27 @@ def dossier_package(request: HttpRequest, pk: int) -> HttpResponse | FileRespons
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
             for path in sorted(bag.rglob("*")):
                 if path.is_file():
-                    zf.write(path, f"ho-so-{pk}/{path.relative_to(bag)}")
+                    zf.write(path, f"{folder}/{path.relative_to(bag)}")
         archive.seek(0)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return FileResponse(
-        archive,
-        as_attachment=True,
-        filename=f"goi-eark-ho-so-{pk}.zip",
-        content_type="application/zip",
+        archive, as_attachment=True, filename=filename, content_type="application/zip"
     )
+
+
+@login_required
+def dossier_package(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+    """Gói E-ARK (BagIt) of one dossier as a ZIP: 404 unless the user may see the dossier."""
+    return _package_zip(request, [pk], f"ho-so-{pk}", f"goi-eark-ho-so-{pk}.zip")
+
+
+@login_required
+def transfer_package(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+    """Gói E-ARK of a transfer (đợt nộp lưu): its dossiers the user may see, in the list's
+    order; 404 for a transfer the user may not see. A whole fonds is exported with
+    ``vanthu export-package --fonds`` (too large for one web request)."""
+    ids = transfer_dossier_ids(_user(request), pk)
+    if not ids:
+        raise Http404
+    return _package_zip(request, ids, f"nop-luu-{pk}", f"goi-eark-nop-luu-{pk}.zip")
