@@ -22,6 +22,7 @@ from vanthu.access.reads import leads
 from vanthu.audit.services import record
 from vanthu.core import workdays
 from vanthu.core.enums import Role, Secrecy, Urgency
+from vanthu.guide.rules import cite
 from vanthu.notify import services as notify
 from vanthu.orgs.models import Organization, User
 from vanthu.registry import files, numbering
@@ -55,7 +56,9 @@ def require_clerk(actor: User, organization: Organization) -> None:
     if actor.is_superuser:
         return
     if not roles_in(actor, organization) & {Role.CLERK, Role.ADMIN}:
-        raise PermissionDenied(_("Chỉ văn thư của tổ chức mới được làm việc này."))
+        raise PermissionDenied(
+            cite("den-tap-trung", _("Chỉ văn thư của tổ chức mới được làm việc này."))
+        )
 
 
 def require_visible(actor: User, document: Document) -> None:
@@ -135,7 +138,9 @@ def register_incoming(*, actor: User, organization: Organization, data: dict[str
     sender = (data.get("sender") or "").strip()
     sender_org: Organization | None = data.get("sender_organization")
     if not sender and sender_org is None:
-        errors["sender"] = [_("Phải ghi cơ quan ban hành (hoặc chọn tổ chức gửi).")]
+        errors["sender"] = [
+            cite("den-so-dang-ky", _("Phải ghi cơ quan ban hành (hoặc chọn tổ chức gửi)."))
+        ]
     received_at: datetime.datetime = data.get("received_at") or timezone.now()
     received_on = timezone.localtime(received_at).date()
     issued: datetime.date | None = data.get("issued_date")
@@ -204,9 +209,11 @@ def present(*, actor: User, document: Document, leader: User) -> Document:
         Status.NEW,
         Status.AWAITING_DIRECTION,
     ):
-        errors["status"] = [_("Chỉ trình được văn bản mới vào sổ.")]
+        errors["status"] = [cite("den-trinh", _("Chỉ trình được văn bản mới vào sổ."))]
     if not leader.is_active or not leads(leader, document.organization):
-        errors["leader"] = [_("%s không phải lãnh đạo của tổ chức này.") % leader]
+        errors["leader"] = [
+            cite("den-trinh", _("%s không phải lãnh đạo của tổ chức này.") % leader)
+        ]
     elif Secrecy.rank(leader.clearance) < Secrecy.rank(document.secrecy):
         errors["leader"] = [_("%s không có mức tiếp cận đủ cho văn bản này.") % leader]
     if errors:
@@ -240,7 +247,9 @@ def _deadline_check(
     if deadline is None:
         return
     if deadline < timezone.localdate():
-        errors.setdefault(field, []).append(_("Hạn giải quyết không được ở quá khứ."))
+        errors.setdefault(field, []).append(
+            cite("den-theo-doi", _("Hạn giải quyết không được ở quá khứ."))
+        )
         return
     earliest = document_date(document)
     if earliest is not None and deadline < earliest:
@@ -285,14 +294,18 @@ def assign(
     require_visible(actor, document)
     document = Document.objects.select_for_update().get(pk=document.pk)
     if not leads(actor, document.organization):
-        raise PermissionDenied(_("Chỉ lãnh đạo của tổ chức mới được cho ý kiến chỉ đạo."))
+        raise PermissionDenied(
+            cite("den-trinh", _("Chỉ lãnh đạo của tổ chức mới được cho ý kiến chỉ đạo."))
+        )
     errors: Errors = {}
     if document.direction != Direction.INCOMING or document.status not in (
         Status.NEW,
         Status.AWAITING_DIRECTION,
         Status.IN_PROGRESS,
     ):
-        errors["status"] = [_("Văn bản ở trạng thái này không thể phân công xử lý.")]
+        errors["status"] = [
+            cite("den-trinh", _("Văn bản ở trạng thái này không thể phân công xử lý."))
+        ]
     if deadline is not None and deadline_working_days is not None:
         errors["deadline_working_days"] = [
             _("Chỉ ghi hạn theo ngày hoặc theo số ngày làm việc, không ghi cả hai.")
@@ -377,9 +390,13 @@ def complete(*, actor: User, document: Document, note: str = "") -> Document:
     document = Document.objects.select_for_update().get(pk=document.pk)
     is_lead = document.assignments.filter(user=actor, role=Assignment.Role.LEAD).exists()
     if not is_lead and not leads(actor, document.organization):
-        raise PermissionDenied(_("Chỉ người chủ trì hoặc lãnh đạo mới được kết thúc xử lý."))
+        raise PermissionDenied(
+            cite("den-theo-doi", _("Chỉ người chủ trì hoặc lãnh đạo mới được kết thúc xử lý."))
+        )
     if document.status != Status.IN_PROGRESS:
-        raise ValidationError({"status": [_("Chỉ văn bản đang xử lý mới có thể hoàn thành.")]})
+        raise ValidationError(
+            {"status": [cite("den-theo-doi", _("Chỉ văn bản đang xử lý mới có thể hoàn thành."))]}
+        )
     now = timezone.now()
     document.assignments.filter(done_at__isnull=True).update(done_at=now)
     document.status = Status.DONE
@@ -473,7 +490,11 @@ def issue_outgoing(*, actor: User, document: Document) -> Document:
     require_clerk(actor, document.organization)
     if document.direction != Direction.OUTGOING or document.status != Status.DRAFT:
         raise ValidationError(
-            {"status": [_("Văn bản đã được ban hành; không thể cấp số lần nữa.")]}
+            {
+                "status": [
+                    cite("so-di-nam", _("Văn bản đã được ban hành; không thể cấp số lần nữa."))
+                ]
+            }
         )
     from vanthu.drafts.services import issue_refusal  # drafts imports the registry
 
