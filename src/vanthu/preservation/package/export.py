@@ -29,8 +29,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from vanthu.audit.models import Event as AuditEvent
 from vanthu.audit.services import record
 from vanthu.core.enums import Secrecy
+from vanthu.exchange.verify import verify_all
 from vanthu.orgs.models import User
 from vanthu.preservation.models import FixityCheck
 from vanthu.preservation.package import PackageError, metadata
@@ -44,6 +46,8 @@ SOFTWARE = "vanthu 0.1.0"
 # The XML schemas the package uses, shipped inside it (CSIP113): METS (LoC) and XLink.
 SCHEMAS = Path(__file__).with_name("schema")
 CHUNK = 1024 * 1024
+# Signature validation reads the whole PDF; larger copies (scans) are not checked here.
+SIGNATURE_CHECK_MAX = 64 * 1024 * 1024
 
 
 def _uuid() -> str:
@@ -113,7 +117,7 @@ def _build_package(root: Path, dossier: Dossier, actor: User) -> dict[str, objec
             rel = f"representations/rep1/data/{code}.{ordinal}.{k}{_extension(file, pdfa)}"
             item = _copy_file(root, rel, file, pdfa=pdfa)
             data.append(item)
-            events.extend(_events_of(file, item, pdfa=pdfa, now=now))
+            events.extend(_events_of(file, item, pdfa=pdfa, now=now, copy=root / rel))
     ead = metadata.dossier_ead(dossier, doc_count=len(entries), pages=pages)
     descriptive.insert(0, _write_bytes(root, "metadata/descriptive/EAD.xml", ead, now))
     premis = build_premis(objects=data, events=events, software=SOFTWARE)
@@ -153,8 +157,47 @@ def _readme(dossier: Dossier, count: int) -> bytes:
     ).encode()
 
 
+def _ocr_event(file: DocumentFile, item: Entry) -> Event | None:
+    """The PDF/A copy's making (OCR + PDF/A-2b), dated by its audit event."""
+    made = (
+        AuditEvent.objects.filter(
+            action="capture.text_extracted",
+            object_type=DocumentFile._meta.label_lower,
+            object_id=str(file.pk),
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if made is None:
+        return None
+    return Event(str(uuid.uuid4()), "normalization", made, "success",
+                 "Nhận dạng ký tự (OCR, Tesseract) và chuyển sang PDF/A-2b từ tệp gốc "
+                 f"SHA-256 {file.sha256 if not file.encrypted else file.plaintext_sha256}",
+                 item.uuid)  # fmt: skip
+
+
+def _signature_events(copy: Path, item: Entry, now: datetime.datetime) -> list[Event]:
+    """PAdES signatures of a PDF copy checked against the configured trust roots, one event
+    each (exchange.verify: pyHanko, no network). Unsigned PDFs give no event."""
+    if item.mimetype != "application/pdf" or item.size > SIGNATURE_CHECK_MAX:
+        return []
+    results = verify_all(copy.read_bytes())
+    events = []
+    for result in results:
+        if not result.signed:
+            continue
+        outcome = "success" if result.ok else "failure"
+        detail = f"{result.signer}: {result.summary}" if result.signer else result.summary
+        events.append(
+            Event(str(uuid.uuid4()), "digital signature validation", now, outcome, detail,
+                  item.uuid)
+        )  # fmt: skip
+    return events
+
+
 def _events_of(
-    file: DocumentFile, item: Entry, *, pdfa: bool, now: datetime.datetime
+    file: DocumentFile, item: Entry, *, pdfa: bool, now: datetime.datetime, copy: Path
 ) -> list[Event]:
     events = [
         Event(str(uuid.uuid4()), "ingestion", file.uploaded_at, "success",
@@ -162,6 +205,9 @@ def _events_of(
         Event(str(uuid.uuid4()), "format identification", now, "success",
               f"{item.mimetype}{' (PDF/A)' if pdfa else ''}", item.uuid),
     ]  # fmt: skip
+    if pdfa and (ocr := _ocr_event(file, item)) is not None:
+        events.append(ocr)
+    events.extend(_signature_events(copy, item, now))
     blob = file.pdfa_sha256 if pdfa else file.sha256
     for check in FixityCheck.objects.filter(sha256=blob).order_by("-checked_at")[:10]:
         events.append(
