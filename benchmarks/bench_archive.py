@@ -11,11 +11,20 @@ it does not answer), in a fresh process and a fresh database:
 2. In-process requests (DRF's ``APIClient``/Django's ``Client``, no network), each repeated
    ``BENCH_ARCHIVE_REPEAT`` (15) times, p50/p95: the due list (first page, reminders, a deep
    page), a filtered dossier list, archival numbers (first and a deep page), the "xem xét hủy"
-   list, the transfer list, and the archivist's whole /luu-tru/ page.
+   list, the transfer list, and the archivist's /luu-tru/ page: its frame and each of the
+   sections that htmx loads into it.
 3. Writes at that size: hand in 500 dossiers (``create_transfer``), read its mục lục (API detail
    and PDF); list 500 expired dossiers for disposal (``create_disposal``) and read it back.
 
 Run: ``.venv/bin/python -m benchmarks bench_archive``. Scratch databases are removed at the end.
+
+``BENCH_ARCHIVE_KEEP=<folder>`` keeps the filled databases instead (the SQLite data folder under
+``<folder>/sqlite``, the PostgreSQL database ``vanthu_bench_archive_keep``, and the fill's
+figures in ``<folder>/<backend>-filled.json``) and reuses them on the next run: ``migrate``
+brings a kept database up to the code (data migrations included), the fill is skipped and its
+figures are those of the first run, and the writes of step 3 are rolled back so that every run
+measures the same rows. The 100,000-dossier fill takes 7–10 minutes on a shared 2-core machine.
+Drop the kept database and remove the folder yourself when done.
 """
 
 from __future__ import annotations
@@ -38,6 +47,8 @@ DOSSIERS = int(os.environ.get("BENCH_ARCHIVE_DOSSIERS", "100000"))
 DOCS = int(os.environ.get("BENCH_ARCHIVE_DOCS", "2"))
 REPEAT = int(os.environ.get("BENCH_ARCHIVE_REPEAT", "15"))
 BACKENDS = os.environ.get("BENCH_ARCHIVE_BACKENDS", "sqlite,postgres").split(",")
+KEEP = os.environ.get("BENCH_ARCHIVE_KEEP", "")
+KEEP_DB = "vanthu_bench_archive_keep"
 BATCH = 5000
 ACCEPTED_UNTIL = 2018  # dossiers of this year and before are already in the archive
 WRITE_SIZE = 500
@@ -66,14 +77,20 @@ def timed(fn: Callable[[], Any], repeat: int = REPEAT) -> tuple[list[float], Any
 # --- one backend, in its own process --------------------------------------------------------
 
 
-def setup_django(backend: str, data_dir: str) -> str | None:
+def setup_django(backend: str, data_dir: str, *, reuse: bool = False) -> str | None:
     os.environ["VANTHU_DATA_DIR"] = data_dir
     os.environ["DJANGO_SETTINGS_MODULE"] = "vanthu.settings"
     os.environ.setdefault("VANTHU_OTP_REQUIRED_CLEARANCE", "top_secret")
     db = None
     if backend == "postgres":
-        db = f"vanthu_bench_archive_{os.getpid()}"
-        subprocess.run(["psql", f"{PG_URL}/postgres", "-qc", f"CREATE DATABASE {db}"], check=True)
+        db = KEEP_DB if KEEP else f"vanthu_bench_archive_{os.getpid()}"
+        if not reuse:
+            subprocess.run(
+                ["psql", f"{PG_URL}/postgres", "-qc", f"DROP DATABASE IF EXISTS {db}"], check=True
+            )
+            subprocess.run(
+                ["psql", f"{PG_URL}/postgres", "-qc", f"CREATE DATABASE {db}"], check=True
+            )
         os.environ["DATABASE_URL"] = f"{PG_URL}/{db}"
     else:
         os.environ.pop("DATABASE_URL", None)
@@ -137,9 +154,25 @@ def people() -> dict[str, Any]:
     return p
 
 
+def people_again() -> dict[str, Any]:
+    """The people and holdings of a kept database (``BENCH_ARCHIVE_KEEP``)."""
+    from vanthu.archive.models import Fonds, StorageLocation
+    from vanthu.orgs.models import Organization, User
+
+    vp = Organization.objects.get(code="VPTU")
+    return {
+        "org": vp,
+        "clerk": User.objects.get(username="vanthu"),
+        "archivist": User.objects.get(username="luutru"),
+        "leader": User.objects.get(username="chanhvanphong"),
+        "fonds": Fonds.objects.get(code="P01"),
+        "box": StorageLocation.objects.get(organization=vp, kind="box", code="01"),
+    }
+
+
 def fill(p: dict[str, Any]) -> dict[str, float]:
     """100,000 dossiers, their documents, transfers and numbers, in bulk."""
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from vanthu.archive.models import ArchivalUnit, Transfer, TransferItem
@@ -252,6 +285,13 @@ def fill(p: dict[str, Any]) -> dict[str, float]:
                 )
                 for n, pk in enumerate(chunk)
             )
+            # What archive.services.create_transfer stores on each handed-in dossier.
+            Dossier.objects.filter(pk__in=chunk).update(handed_in=True)
+    if connection.vendor == "postgresql":
+        # The statistics autovacuum would gather after such a load (SQLite gets none: the
+        # application does not run ANALYZE there).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return {
         "fill_s": filled,
         "archive_s": time.perf_counter() - started,
@@ -260,12 +300,12 @@ def fill(p: dict[str, Any]) -> dict[str, float]:
 
 
 def measure(p: dict[str, Any]) -> dict[str, Any]:
+    from django.db import transaction
     from django.test import Client
     from rest_framework.test import APIClient
 
-    from vanthu.archive import selectors, selectors_more, services, services_disposal
+    from vanthu.archive import selectors, selectors_more
     from vanthu.archive.models import ArchivalUnit
-    from vanthu.records.models import Dossier
 
     api = APIClient()
     api.force_authenticate(p["archivist"])
@@ -302,12 +342,32 @@ def measure(p: dict[str, Any]) -> dict[str, Any]:
         ),
         "GET disposals/review/ (page 1)": get(api, "/api/v1/disposals/review/"),
         "GET transfers/ (page 1)": get(api, "/api/v1/transfers/"),
-        "GET /luu-tru/ (whole page)": get(web, "/luu-tru/"),
+        "GET /luu-tru/ (the page's frame)": get(web, "/luu-tru/"),
     }
+    # Its sections, each loaded by htmx on its own when the page is (archive.views.section_*).
+    for anchor in ("den-han", "nop-luu", "kho", "giu-lai", "huy", "khai-thac"):
+        reads[f"GET /luu-tru/phan/{anchor}/"] = get(web, f"/luu-tru/phan/{anchor}/")
     for name, fn in reads.items():
         fn()  # warm
         times, _ = timed(fn)
         results["reads"][name] = times
+    with transaction.atomic():
+        writes(p, results, get, clerk_api, api)
+        # A kept database must hold the same rows at the next run.
+        transaction.set_rollback(bool(KEEP))
+    return results
+
+
+def writes(
+    p: dict[str, Any],
+    results: dict[str, Any],
+    get: Callable[[Any, str], Callable[[], Any]],
+    clerk_api: Any,
+    api: Any,
+) -> None:
+    from vanthu.archive import selectors, selectors_more, services, services_disposal
+    from vanthu.records.models import Dossier
+
     # Hand in 500 due dossiers, then read its list (API detail and the PDF).
     due = list(selectors.transfer_due(p["clerk"]).values_list("pk", flat=True)[:WRITE_SIZE])
     chosen = list(Dossier.objects.filter(pk__in=due))
@@ -334,10 +394,26 @@ def measure(p: dict[str, Any]) -> dict[str, Any]:
     )
     results["create_disposal_500"] = time.perf_counter() - start
     results["disposal_detail"], _ = timed(get(api, f"/api/v1/disposals/{disposal.pk}/"), 5)
-    return results
 
 
 def one(backend: str) -> None:
+    if KEEP:
+        keep = Path(KEEP)
+        data_dir = keep / backend
+        data_dir.mkdir(parents=True, exist_ok=True)
+        marker = keep / f"{backend}-filled.json"
+        reuse = marker.exists()
+        setup_django(backend, str(data_dir), reuse=reuse)
+        if reuse:
+            p = people_again()
+            filled = json.loads(marker.read_text())
+        else:
+            p = people()
+            filled = fill(p)
+            marker.write_text(json.dumps(filled))
+        results = measure(p)
+        print(json.dumps({"backend": backend, "reused": reuse, **filled, **results}), flush=True)
+        return
     with tempfile.TemporaryDirectory(prefix="vanthu-bench-archive-") as data_dir:
         db = setup_django(backend, data_dir)
         try:

@@ -126,8 +126,8 @@ def test_disposal_forms(office: Office) -> None:
         )
     )
     page = web(office.archivist)
-    index = page.get("/luu-tru/").content.decode()
-    assert f'value="{old.pk}"' in index
+    review = page.get("/luu-tru/phan/huy/").content.decode()  # the page's "xem xét hủy" part
+    assert f'value="{old.pk}"' in review
     bad = page.post(
         "/luu-tru/huy/",
         {"dossiers": [old.pk], "title": "", "explanatory_note": "", "council": "khongco | x"},
@@ -157,3 +157,127 @@ def test_disposal_forms(office: Office) -> None:
     assert web(office.outsider).post(f"/luu-tru/huy/{disposal.pk}/bieu-quyet/").status_code == 404
     disposal.refresh_from_db()
     assert disposal.status == "draft"
+
+
+def closed(office: Office, code: str, years: int | None = 10) -> Any:
+    from vanthu.records import services as records
+
+    dossier = office.dossier(code=code, title=f"Hồ sơ {code}", retention_years=years)
+    records.add_document(actor=office.clerk, dossier=dossier, document=office.document())
+    return records.close_dossier(actor=office.clerk, dossier=dossier)
+
+
+def test_transfer_pages_hand_in_accept_and_number(office: Office) -> None:
+    from vanthu.archive import services_storage
+    from vanthu.archive.models import ArchivalUnit, Transfer
+
+    first, second = closed(office, "01.VP"), closed(office, "02.VP", None)
+    short = closed(office, "03.VP", 2)
+    clerk = web(office.clerk)
+    page = clerk.get("/luu-tru/nop-luu/").content.decode()
+    assert "Chọn 01.VP" in page and "Chọn 02.VP" in page and "Chọn 03.VP" not in page
+    for data, says in (
+        ({}, "Phải chọn ít nhất một hồ sơ"),
+        ({"dossiers": [first.pk, first.pk]}, "được chọn hai lần"),
+        ({"dossiers": [short.pk]}, "dưới 05 năm"),
+        ({"dossiers": [first.pk], "title": "x" * 501}, "tối đa 500 ký tự"),
+    ):
+        bad = clerk.post("/luu-tru/nop-luu/", data, follow=True)
+        assert says in messages_of(bad), data
+    assert not Transfer.objects.exists()
+    assert (
+        web(office.outsider).post("/luu-tru/nop-luu/", {"dossiers": [first.pk]}).status_code == 404
+    )
+    made = clerk.post("/luu-tru/nop-luu/", {"dossiers": [first.pk, second.pk], "title": "Khối VP"})
+    transfer = Transfer.objects.get()
+    assert made["Location"] == f"/luu-tru/nop-luu/{transfer.pk}/"
+    detail = clerk.get(made["Location"]).content.decode()
+    assert "Hồ sơ 01.VP" in detail and f"/luu-tru/nop-luu/{transfer.pk}/muc-luc.pdf" in detail
+    assert "Tiếp nhận hồ sơ" not in detail and "Chờ lưu trữ viên" in detail
+    assert "Tiếp nhận hồ sơ" in web(office.archivist).get(made["Location"]).content.decode()
+    assert web(office.outsider).get(made["Location"]).status_code == 404
+    # Only the archivist accepts; returning needs a reason; a wrong step is 404.
+    url = f"/luu-tru/nop-luu/{transfer.pk}/"
+    refused = clerk.post(url + "tiep-nhan/", follow=True)
+    assert "lưu trữ viên" in messages_of(refused)
+    archivist = web(office.archivist)
+    no_reason = archivist.post(url + "tra-lai/", {"reason": " "}, follow=True)
+    assert "Phải ghi lý do trả lại" in messages_of(no_reason)
+    assert archivist.post(url + "xoa/").status_code == 404
+    assert web(office.outsider).post(url + "tiep-nhan/").status_code == 404
+    transfer.refresh_from_db()
+    assert transfer.status == "submitted"
+    archivist.post(url + "tiep-nhan/", {"note": "Đủ, tốt"})
+    transfer.refresh_from_db()
+    assert transfer.status == "accepted" and transfer.decision_note == "Đủ, tốt"
+    again = archivist.post(url + "tiep-nhan/", follow=True)
+    assert "đã được xử lý" in messages_of(again)
+
+    number = url + "so-luu-tru/"
+    no_fonds = archivist.post(
+        number, {"dossier": first.pk, "catalogue_number": "1", "file_number": "1"}, follow=True
+    )
+    assert "Phải chọn phông" in messages_of(no_fonds)
+    fonds = services_storage.create_fonds(
+        actor=office.archivist, organization=office.org, kind="party", code="P01", name="VPTU"
+    )
+    store = services_storage.create_location(
+        actor=office.archivist, organization=office.org, kind="store", code="K1"
+    )
+    for data, says in (
+        ({"catalogue_number": "1", "file_number": "một"}, "phải là số nguyên dương"),
+        ({"catalogue_number": "0", "file_number": "1"}, "phải là số nguyên dương"),
+        ({"catalogue_number": "1", "file_number": "1", "box": store.pk}, "Phải chọn một hộp"),
+        ({"catalogue_number": "1", "file_number": "1", "box": "999999"}, "Phải chọn một hộp"),
+    ):
+        bad = archivist.post(number, {"dossier": first.pk, "fonds": fonds.pk, **data}, follow=True)
+        assert says in messages_of(bad), data
+    assert not ArchivalUnit.objects.exists()
+    # A dossier not in this transfer is a 404, as is the transfer for an outsider.
+    assert archivist.post(number, {"dossier": short.pk, "fonds": fonds.pk}).status_code == 404
+    assert web(office.outsider).post(number, {"dossier": first.pk}).status_code == 404
+    shelf = services_storage.create_location(
+        actor=office.archivist, organization=office.org, kind="shelf", code="G1", parent=store
+    )
+    box = services_storage.create_location(
+        actor=office.archivist, organization=office.org, kind="box", code="H01", parent=shelf
+    )
+    data = {"dossier": first.pk, "fonds": fonds.pk, "catalogue_number": "1", "file_number": "1"}
+    ok = archivist.post(number, {**data, "box": box.pk}, follow=True)
+    assert "Đã cấp số lưu trữ cho hồ sơ 01.VP" in messages_of(ok)
+    clash = archivist.post(number, {**data, "dossier": second.pk}, follow=True)
+    assert "đã cấp cho hồ sơ khác" in messages_of(clash)
+    assert ArchivalUnit.objects.count() == 1
+    shown = archivist.get(url).content.decode()
+    assert "P01/ML1/HS1" in shown and f"/luu-tru/hop/{box.pk}/nhan.pdf" in shown
+
+
+def test_disposal_page_shows_the_list_votes_and_records(office: Office) -> None:
+    from tests.archive.test_disposal import council, new_disposal
+    from vanthu.archive import services_disposal
+
+    old = expired(office, "01.VP")
+    disposal = new_disposal(office, [old])
+    url = f"/luu-tru/huy/{disposal.pk}/"
+    page = web(office.clerk).get(url).content.decode()
+    assert "01.VP" in page and "Đồng ý hủy" in page
+    assert web(office.outsider).get(url).status_code == 404
+    voted = web(office.clerk).post(url + "bieu-quyet/", {"agree": "1"})
+    assert voted["Location"] == url
+    for member, _role in council(office)[:2]:
+        services_disposal.cast_vote(actor=member, disposal=disposal, agree=True)
+    services_disposal.approve_disposal(
+        actor=office.leader, disposal=disposal, decision_number="15-QĐ", meeting_record="Họp"
+    )
+    archivist = web(office.archivist)
+    bad = archivist.post(
+        url + "thuc-hien/", {"handover_record": "", "destruction_record": ""}, follow=True
+    )
+    assert "Phải có biên bản bàn giao" in messages_of(bad)
+    disposal.refresh_from_db()
+    assert disposal.status == "approved"
+    archivist.post(
+        url + "thuc-hien/", {"handover_record": "BG", "destruction_record": "Đã hủy xong"}
+    )
+    done = archivist.get(url).content.decode()
+    assert "Đã hủy xong" in done and "Biên bản hủy tài liệu" in done

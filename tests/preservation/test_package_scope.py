@@ -97,7 +97,12 @@ def test_a_transfer_package_downloads_as_a_zip_for_those_who_see_it(
     office: Office, archived: dict[str, Any], settings: Any
 ) -> None:
     url = f"/bao-quan/nop-luu/{archived['transfer'].pk}/goi-eark.zip"
-    answer = _client(office.archivist, settings).get(url)
+    archivist = _client(office.archivist, settings)
+    page = archivist.get(f"/luu-tru/nop-luu/{archived['transfer'].pk}/").content.decode()
+    assert url in page  # the button on the transfer's page
+    dossier_page = archivist.get(f"/ho-so/{archived['one'].pk}/").content.decode()
+    assert f"/bao-quan/ho-so/{archived['one'].pk}/goi-eark.zip" in dossier_page
+    answer = archivist.get(url)
     assert answer.status_code == 200
     assert answer["Content-Disposition"].endswith(
         'goi-eark-nop-luu-{}.zip"'.format(archived["transfer"].pk)

@@ -200,3 +200,113 @@ def test_bulk_page_without_a_dossier_or_without_documents_says_so(office: Office
     nothing = text(client.post("/ho-so/lap-ho-so-hang-loat/", {"dossier": dossier.pk}))
     assert "Phải chọn ít nhất một văn bản" in nothing
     assert not DossierDocument.objects.exists() and Event.objects.count() == events
+
+
+def messages_of(answer: Any) -> str:
+    return " ".join(str(m) for m in answer.context["messages"])
+
+
+def test_file_plan_pages_draft_approve_and_open_a_dossier(office: Office) -> None:
+    clerk = web(office.clerk)
+    made = clerk.post("/ho-so/danh-muc/", {"year": str(YEAR), "numbering": "continuous"})
+    plan = FilePlan.objects.get()
+    assert made.status_code == 302 and made["Location"] == f"/ho-so/danh-muc/{plan.pk}/"
+    url = f"/ho-so/danh-muc/{plan.pk}/"
+    clerk.post(f"{url}de-muc/", {"title": "Công tác văn phòng", "abbreviation": "VP"})
+    heading = plan.headings.get()
+    added = clerk.post(
+        f"{url}ho-so/",
+        {"heading": heading.pk, "title": "Hồ sơ hội nghị", "retention_years": "10"},
+        follow=True,
+    )
+    assert "Đã thêm hồ sơ 01.VP vào danh mục" in messages_of(added)
+    page = text(clerk.get(url))
+    assert "Hồ sơ hội nghị" in page and "10 năm" in page and "Ban hành danh mục" not in page
+    assert "Danh mục hồ sơ năm" in text(clerk.get("/ho-so/danh-muc/"))
+    # Only the head approves: the clerk's post is refused with the reason.
+    refused = clerk.post(f"{url}ban-hanh/", follow=True)
+    assert "người đứng đầu" in messages_of(refused)
+    leader = web(office.leader)
+    assert "Ban hành danh mục" in text(leader.get(url))
+    leader.post(f"{url}ban-hanh/")
+    plan.refresh_from_db()
+    assert plan.status == FilePlan.Status.APPROVED
+    item = plan.items.get()
+    opened = clerk.post(f"{url}mo-ho-so/", {"item": item.pk})
+    dossier = Dossier.objects.get()
+    assert opened["Location"] == f"/ho-so/{dossier.pk}/"
+    assert (dossier.code, dossier.title, dossier.retention_years) == ("01.VP", "Hồ sơ hội nghị", 10)
+    assert "Đã mở hồ sơ" in text(clerk.get(url))
+    # Opening it twice: the duplicate is refused, nothing more is stored.
+    again = clerk.post(f"{url}mo-ho-so/", {"item": item.pk}, follow=True)
+    assert "01.VP" in messages_of(again) and Dossier.objects.count() == 1
+    # An approved plan is frozen.
+    frozen = clerk.post(f"{url}de-muc/", {"title": "Khác"}, follow=True)
+    assert "đã ban hành" in messages_of(frozen) and plan.headings.count() == 1
+
+
+def test_file_plan_forms_refuse_bad_input_and_store_nothing(office: Office) -> None:
+    clerk = web(office.clerk)
+    for year in ("năm nay", "", "99999999999999"):
+        bad = clerk.post("/ho-so/danh-muc/", {"year": year}, follow=True)
+        assert "Năm của danh mục phải là số" in messages_of(bad)
+    too_early = clerk.post("/ho-so/danh-muc/", {"year": "1800"}, follow=True)
+    assert "Năm phải từ" in messages_of(too_early)
+    wrong_numbering = clerk.post(
+        "/ho-so/danh-muc/", {"year": str(YEAR), "numbering": "lung tung"}, follow=True
+    )
+    assert "Cách đánh số không hợp lệ" in messages_of(wrong_numbering)
+    assert not FilePlan.objects.exists()
+    specialist = web(office.specialist).post("/ho-so/danh-muc/", {"year": str(YEAR)}, follow=True)
+    assert messages_of(specialist) and not FilePlan.objects.exists()
+
+    plan = services.create_file_plan(actor=office.clerk, organization=office.org, year=YEAR)
+    url = f"/ho-so/danh-muc/{plan.pk}/"
+    no_title = clerk.post(f"{url}de-muc/", {"title": " ", "abbreviation": "VP"}, follow=True)
+    assert "Tên đề mục không được để trống" in messages_of(no_title)
+    assert clerk.post(f"{url}de-muc/", {"title": "X", "parent": "999999"}).status_code == 404
+    heading = services.add_heading(
+        actor=office.clerk, plan=plan, title="Văn phòng", abbreviation="VP"
+    )
+    for data, says in (
+        ({"title": "Hồ sơ A", "retention_years": "mười"}, "Thời hạn bảo quản phải là số năm"),
+        ({"title": "Hồ sơ A", "retention_years": "500"}, "Thời hạn bảo quản phải từ 1"),
+        ({"title": " ", "retention_years": "10"}, "Tiêu đề hồ sơ không được để trống"),
+        ({"title": "Hồ sơ A", "responsible": str(office.outsider.pk)}, "công tác tại tổ chức"),
+        ({"title": "Hồ sơ A", "responsible": "999999"}, "công tác tại tổ chức"),
+    ):
+        bad = clerk.post(f"{url}ho-so/", {"heading": heading.pk, **data}, follow=True)
+        assert says in messages_of(bad), data
+    no_heading = clerk.post(f"{url}ho-so/", {"title": "Hồ sơ A"}, follow=True)
+    assert "Phải chọn đề mục" in messages_of(no_heading)
+    assert not plan.items.exists()
+    empty = web(office.leader).post(f"{url}ban-hanh/", follow=True)
+    assert "chưa có hồ sơ nào" in messages_of(empty)
+    # A draft plan's item cannot open a dossier; a missing item is a 404.
+    item = services.add_plan_item(actor=office.clerk, heading=heading, title="Hồ sơ A")
+    draft = clerk.post(f"{url}mo-ho-so/", {"item": item.pk}, follow=True)
+    assert "chưa được ban hành" in messages_of(draft) and not Dossier.objects.exists()
+    assert clerk.post(f"{url}mo-ho-so/", {"item": "x"}).status_code == 404
+    plan.refresh_from_db()
+    assert plan.status == FilePlan.Status.DRAFT
+
+
+def test_file_plan_pages_are_404_to_another_organisation(office: Office) -> None:
+    plan = services.create_file_plan(actor=office.clerk, organization=office.org, year=YEAR)
+    heading = services.add_heading(
+        actor=office.clerk, plan=plan, title="Văn phòng", abbreviation="VP"
+    )
+    services.add_plan_item(actor=office.clerk, heading=heading, title="Hồ sơ bí mật nội bộ")
+    outsider = web(office.outsider)
+    url = f"/ho-so/danh-muc/{plan.pk}/"
+    assert outsider.get(url).status_code == 404
+    assert "Hồ sơ bí mật nội bộ" not in text(outsider.get("/ho-so/danh-muc/"))
+    for step, data in (
+        ("de-muc/", {"title": "X"}),
+        ("ho-so/", {"heading": heading.pk, "title": "X"}),
+        ("ban-hanh/", {}),
+        ("mo-ho-so/", {"item": plan.items.get().pk}),
+    ):
+        assert outsider.post(url + step, data).status_code == 404, step
+    assert plan.headings.count() == 1 and plan.items.count() == 1
+    assert web(office.clerk).get(url + "ban-hanh/").status_code == 405

@@ -39,7 +39,16 @@ from vanthu.access.services import grant_access
 from vanthu.registry import services
 from vanthu.registry.models import Document, DocumentFile, TextStatus
 
-WATCHED = ("api/v1/", "van-ban/", "bao-cao/", "ho-so/", "tra-cuu/", "bao-quan/")
+# "luu-tru/phan/": the sections of the archivist's page, each its own list (docs/archive.md).
+WATCHED = (
+    "api/v1/",
+    "van-ban/",
+    "bao-cao/",
+    "ho-so/",
+    "tra-cuu/",
+    "bao-quan/",
+    "luu-tru/phan/",
+)
 
 # Object URLs, by what their arguments name. "document…" kinds must answer 404 to a user not
 # entitled to the document; the others must only never show a foreign marker.
@@ -145,6 +154,12 @@ NOT_A_READ_PATH: dict[str, str] = {
     "api/v1/file-plans/<int:pk>/headings/": "file plan headings, no document",
     "api/v1/file-plans/<int:pk>/items/": "file plan items, no document",
     "api/v1/file-plans/<int:pk>/approve/": "file plan approval, no document",
+    "ho-so/danh-muc/<int:pk>/": "the file plan page: headings and planned dossiers, no document",
+    "ho-so/danh-muc/<int:pk>/de-muc/": "as the file plan page (POST only)",
+    "ho-so/danh-muc/<int:pk>/ho-so/": "as the file plan page (POST only)",
+    "ho-so/danh-muc/<int:pk>/ban-hanh/": "as the file plan page (POST only)",
+    "ho-so/danh-muc/<int:pk>/mo-ho-so/": "opens a dossier from a plan item (POST only); answers "
+    "a redirect to the dossier page, which is in the matrix",
     "api/v1/dossiers/<int:pk>/close/": "closing a dossier answers its fields only (covered "
     "by the dossier detail in the matrix)",
     "api/v1/dossiers/<int:pk>/reopen/": "as close",
@@ -492,6 +507,7 @@ def test_other_object_paths_leak_nothing(world: World) -> None:
 def test_lists_counts_and_pages_leak_nothing(world: World) -> None:
     lists = [r for r in discovered() if not has_args(r) and r not in NOT_SWEPT]
     assert "api/v1/incoming/" in lists and "api/v1/search/" in lists
+    assert "luu-tru/phan/den-han/" in lists and "luu-tru/phan/huy/" in lists
     for user in ENTITLED:
         for route in lists:
             c = client(world.users[user], route)

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from vanthu.archive import selectors, services
 from vanthu.archive.models import Transfer
+from vanthu.archive.paging import ArchiveListPagination
 from vanthu.core.enums import Secrecy
 from vanthu.orgs.models import User
 from vanthu.records.api import DossierSerializer, organization_for
@@ -125,6 +126,7 @@ def _detail(request: Request, transfer: Transfer) -> dict[str, Any]:
 )
 class TransferDue(generics.ListAPIView[Dossier]):
     serializer_class = DueDossierSerializer
+    pagination_class = ArchiveListPagination
 
     def get_queryset(self) -> QuerySet[Dossier]:
         p = self.request.query_params

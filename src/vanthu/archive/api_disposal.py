@@ -18,6 +18,7 @@ from vanthu.archive import selectors_more, services_disposal
 from vanthu.archive.api import acting_user
 from vanthu.archive.api_holdings import dossier_or_404
 from vanthu.archive.models import CouncilMember, Disposal, LegalHold
+from vanthu.archive.paging import ArchiveListPagination
 from vanthu.core.enums import Secrecy
 from vanthu.orgs.models import User
 from vanthu.records.api import DossierSerializer, organization_for
@@ -36,6 +37,7 @@ class ReviewList(generics.ListAPIView[Dossier]):
     """Xem xét hủy: closed dossiers whose retention is over (TT 05/2025 Chương VII)."""
 
     serializer_class = ReviewSerializer
+    pagination_class = ArchiveListPagination
 
     def get_queryset(self) -> QuerySet[Dossier]:
         return selectors_more.to_review(acting_user(self.request))

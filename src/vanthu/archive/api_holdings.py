@@ -17,6 +17,7 @@ from vanthu.access import policy
 from vanthu.archive import selectors_more, services_storage
 from vanthu.archive.api import acting_user
 from vanthu.archive.models import ArchivalUnit, Fonds, HeldBack, StorageLocation
+from vanthu.archive.paging import ArchiveListPagination
 from vanthu.orgs.models import User
 from vanthu.records import selectors as records_selectors
 from vanthu.records.api import organization_for
@@ -156,6 +157,7 @@ class UnitList(generics.ListAPIView[ArchivalUnit]):
     """Số lưu trữ: mục lục số, hộp số, hồ sơ số of accepted dossiers."""
 
     serializer_class = UnitSerializer
+    pagination_class = ArchiveListPagination
 
     def get_queryset(self) -> QuerySet[ArchivalUnit]:
         user = acting_user(self.request)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from vanthu.access import policy
-from vanthu.archive.models import HeldBack, Transfer, TransferItem
+from vanthu.archive.models import Transfer, TransferItem
 from vanthu.archive.services import MIN_YEARS_TO_TRANSFER, due_date
 from vanthu.orgs.models import User
 from vanthu.records.models import Dossier, RetentionCode
@@ -34,16 +34,15 @@ def transfer_due(
 
     ``due_within=N``: only those due within N days (N=30 is the reminder list).
     """
-    in_transfer = TransferItem.objects.filter(dossier=OuterRef("pk"), active=True)
-    qs = Dossier.objects.filter(status=Dossier.Status.CLOSED).filter(
+    # handed_in and held_back_until are kept by the archive services in the transaction that
+    # changes a transfer or a giữ lại; a NOT EXISTS per closed dossier cost seconds at 100,000.
+    qs = Dossier.objects.filter(status=Dossier.Status.CLOSED, handed_in=False).filter(
         Q(retention_code=RetentionCode.PERMANENT) | Q(retention_years__gte=MIN_YEARS_TO_TRANSFER)
     )
-    qs = qs.exclude(Exists(in_transfer))
     # NĐ 30 Điều 31: a dossier kept back with the head's approval is not due until its date.
-    kept = HeldBack.objects.filter(
-        dossier=OuterRef("pk"), status="approved", until__gte=today or timezone.localdate()
+    qs = qs.filter(
+        Q(held_back_until__isnull=True) | Q(held_back_until__lt=today or timezone.localdate())
     )
-    qs = qs.exclude(Exists(kept))
     if organization:
         qs = qs.filter(organization_id=int(organization)) if organization.isdigit() else qs.none()
     if due_within is not None:

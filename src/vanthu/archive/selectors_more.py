@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.functions import ExtractYear
@@ -46,6 +47,15 @@ def held_back(user: User) -> QuerySet[HeldBack]:
     return policy.visible(user, HeldBack.objects.select_related("dossier"))
 
 
+class _Year(ExtractYear):
+    """The year of a date; on SQLite with its built-in strftime instead of Django's Python
+    function, which cost 80 ms per 10,000 dossiers in the review list's count."""
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(strftime('%%Y', {sql}) AS INTEGER)", params
+
+
 def to_review(user: User, *, today: datetime.date | None = None) -> QuerySet[Dossier]:
     """TT 05/2025 Chương VII: expired dossiers listed automatically as "Xem xét hủy".
 
@@ -59,7 +69,7 @@ def to_review(user: User, *, today: datetime.date | None = None) -> QuerySet[Dos
         .exclude(retention_code__in=[RetentionCode.PERMANENT, RetentionCode.UNTIL_INVALID])
         .exclude(Exists(decided))
     )
-    qs = qs.annotate(last_year=ExtractYear("end_date") + F("retention_years")).filter(
+    qs = qs.annotate(last_year=_Year("end_date") + F("retention_years")).filter(
         end_date__isnull=False, last_year__lt=today.year
     )
     on_hold = LegalHold.objects.filter(dossier=OuterRef("pk"), released_at__isnull=True)
@@ -104,5 +114,7 @@ def get_request(user: User, pk: int) -> AccessRequest:
 def use_register(user: User) -> QuerySet[UseEntry]:
     """Sổ sử dụng bản lưu: who used which dossier, how, when, and who allowed it."""
     qs = UseEntry.objects.select_related("dossier", "user", "request__decided_by")
-    visible_dossiers = policy.visible(user, Dossier.objects.all()).values("pk")
-    return policy.visible(user, qs).filter(dossier__in=visible_dossiers)
+    # Per line, by the dossier's key: an IN over every visible dossier was built whole first
+    # (56 ms on SQLite at 100,000 dossiers with an empty register).
+    visible_dossier = policy.visible(user, Dossier.objects.filter(pk=OuterRef("dossier_id")))
+    return policy.visible(user, qs).filter(Exists(visible_dossier))

@@ -124,6 +124,8 @@ def create_transfer(
         TransferItem(transfer=transfer, dossier=d, position=n)
         for n, d in enumerate(ordered, start=1)
     )
+    # The stored state the due list filters on (records.Dossier.handed_in), in this transaction.
+    Dossier.objects.filter(pk__in=[d.pk for d in ordered]).update(handed_in=True)
     record(
         action="archive.transfer.create",
         actor=actor,
@@ -179,6 +181,8 @@ def return_transfer(*, actor: User, transfer: Transfer, reason: str) -> Transfer
     transfer.decision_note = reason.strip()
     transfer.save()
     transfer.items.update(active=False)
+    # Free to be handed in again: back on the due list (a dossier has one live transfer at most).
+    Dossier.objects.filter(pk__in=transfer.items.values("dossier_id")).update(handed_in=False)
     record(
         action="archive.transfer.return",
         actor=actor,

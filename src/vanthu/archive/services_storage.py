@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -215,6 +216,14 @@ def decide_hold_back(*, actor: User, held: HeldBack, approve: bool) -> HeldBack:
     held.decided_by = actor
     held.decided_at = timezone.now()
     held.save()
+    if approve:
+        # The stored state the due list filters on: the latest approved date counts. The
+        # dossier's row is locked first, so that two approvals at once both count.
+        list(Dossier.objects.select_for_update().filter(pk=held.dossier_id).values("pk"))
+        latest = HeldBack.objects.filter(
+            dossier_id=held.dossier_id, status=HeldBack.Status.APPROVED
+        ).aggregate(last=Max("until"))["last"]
+        Dossier.objects.filter(pk=held.dossier_id).update(held_back_until=latest)
     record(
         action="archive.held_back.approve" if approve else "archive.held_back.refuse",
         actor=actor,

@@ -16,14 +16,16 @@ from django.views.decorators.http import require_POST
 
 from vanthu.access import policy
 from vanthu.archive import (
+    selectors,
     selectors_more,
+    services,
     services_copy,
     services_disposal,
     services_reading,
     services_storage,
     services_use,
 )
-from vanthu.archive.models import HeldBack, StorageLocation
+from vanthu.archive.models import ArchivalUnit, HeldBack, StorageLocation
 from vanthu.capture.pages import PAGE_WIDTH, parse_width
 from vanthu.orgs.models import User
 from vanthu.records import selectors as records_selectors
@@ -178,19 +180,20 @@ def _council(raw: str) -> list[tuple[User, str]]:
 def create_disposal(request: HttpRequest) -> HttpResponse:
     user, p = _user(request), request.POST
     dossiers = _dossiers(user, p.getlist("dossiers"))
-    return _act(
-        request,
-        "huy",
-        "Đã lập danh mục tài liệu hết giá trị.",
-        lambda: services_disposal.create_disposal(
+    try:
+        disposal = services_disposal.create_disposal(
             actor=user,
             organization=_org(request),
             dossiers=dossiers,
             title=p.get("title", ""),
             explanatory_note=p.get("explanatory_note", ""),
             council=_council(p.get("council", "")),
-        ),
-    )
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _report(request, exc)
+        return redirect("/luu-tru/#huy")
+    messages.success(request, "Đã lập danh mục tài liệu hết giá trị.")
+    return redirect("archive:disposal", pk=disposal.pk)
 
 
 @login_required
@@ -230,7 +233,8 @@ def disposal_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in actions:
         raise Http404
     done, action = actions[step]
-    return _act(request, "huy", done, action)
+    _act(request, "huy", done, action)
+    return redirect("archive:disposal", pk=pk)
 
 
 @login_required
@@ -337,3 +341,164 @@ def issue_copy(request: HttpRequest, pk: int) -> HttpResponse:
         f'attachment; filename="ban-sao-{copy.number:02d}-{copy.year}.pdf"'
     )
     return response
+
+
+# --- Nộp lưu (NĐ 30 Điều 30–31): hand in, accept or return, archival numbers ---------------
+
+
+@login_required
+def transfers(request: HttpRequest) -> HttpResponse:
+    """The organisation's closed dossiers still to hand in, ticked into one transfer."""
+    user = _user(request)
+    org = _org(request)
+    if request.method == "POST":
+        p = request.POST
+        chosen = _dossiers(user, p.getlist("dossiers"))
+        try:
+            transfer = services.create_transfer(
+                actor=user, organization=org, dossiers=chosen, title=p.get("title", "")
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _report(request, exc)
+            return redirect("archive:transfers")
+        messages.success(request, f"Đã nộp lưu {transfer.items.count()} hồ sơ: “{transfer.title}”.")
+        return redirect("archive:transfer", pk=transfer.pk)
+    return render(
+        request,
+        "archive/transfers.html",
+        {
+            "candidates": selectors.transfer_due(user, organization=str(org.pk))[:300],
+            "transfers": selectors.transfer_list(user).select_related("organization")[:50],
+        },
+    )
+
+
+@login_required
+def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mục lục hồ sơ nộp lưu of one transfer, its printed forms, and what the archivist does."""
+    user = _user(request)
+    transfer = selectors.get_transfer(user, pk)
+    rows = selectors.transfer_rows(user, transfer)
+    # Rows are the dossiers the user may see; their numbers are read for those only.
+    units = {
+        u.dossier_id: u
+        for u in ArchivalUnit.objects.filter(
+            dossier_id__in=[r["dossier"] for r in rows]
+        ).select_related("fonds", "box", "box__parent", "box__parent__parent")
+    }
+    org_id = transfer.organization_id
+    try:
+        services.require_archivist(user, transfer.organization)
+    except PermissionDenied:
+        archivist = False
+    else:
+        archivist = True
+    return render(
+        request,
+        "archive/transfer_detail.html",
+        {
+            "transfer": transfer,
+            "archivist": archivist,
+            "rows": [(r, units.get(r["dossier"])) for r in rows],
+            "fonds": selectors_more.fonds_list(user).filter(organization_id=org_id),
+            "boxes": selectors_more.locations(user)
+            .filter(kind="box", organization_id=org_id)
+            .select_related("parent", "parent__parent")[:300],
+        },
+    )
+
+
+@login_required
+@require_POST
+def transfer_decide(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    user, p = _user(request), request.POST
+    transfer = selectors.get_transfer(user, pk)
+    if step == "tiep-nhan":
+        _act_here(
+            request,
+            "Đã tiếp nhận hồ sơ vào lưu trữ cơ quan.",
+            lambda: services.accept_transfer(actor=user, transfer=transfer, note=p.get("note", "")),
+        )
+    elif step == "tra-lai":
+        _act_here(
+            request,
+            "Đã trả lại đợt nộp lưu cho đơn vị.",
+            lambda: services.return_transfer(
+                actor=user, transfer=transfer, reason=p.get("reason", "")
+            ),
+        )
+    else:
+        raise Http404
+    return redirect("archive:transfer", pk=pk)
+
+
+def _act_here(request: HttpRequest, done: str, action: Callable[[], object]) -> bool:
+    """Run one service and say what happened; the caller chooses where to go back to."""
+    try:
+        action()
+    except (ValidationError, PermissionDenied) as exc:
+        _report(request, exc)
+        return False
+    messages.success(request, done)
+    return True
+
+
+NUMBERS_NEEDED = "Mục lục số và hồ sơ số phải là số nguyên dương."
+
+
+@login_required
+@require_POST
+def assign_number(request: HttpRequest, pk: int) -> HttpResponse:
+    """Số lưu trữ (phông, mục lục số, hồ sơ số) and the box of one dossier of the transfer."""
+    user, p = _user(request), request.POST
+    transfer = selectors.get_transfer(user, pk)
+    back = redirect("archive:transfer", pk=pk)
+    dossier_pk = _int(p.get("dossier"))
+    if dossier_pk is None or not transfer.items.filter(dossier_id=dossier_pk).exists():
+        raise Http404
+    dossier = records_selectors.get_dossier(user, dossier_pk)
+    fonds_pk, box_pk = _int(p.get("fonds")), _int(p.get("box"))
+    fonds = selectors_more.fonds_list(user).filter(pk=fonds_pk).first() if fonds_pk else None
+    box = selectors_more.locations(user).filter(pk=box_pk).first() if box_pk else None
+    catalogue, number = _int(p.get("catalogue_number")), _int(p.get("file_number"))
+    if fonds is None:
+        messages.error(request, "Phải chọn phông lưu trữ (tạo phông ở trang Lưu trữ).")
+        return back
+    if (p.get("box") or "").strip() and box is None:
+        messages.error(request, "Phải chọn một hộp của tổ chức.")
+        return back
+    if not catalogue or not number:
+        messages.error(request, NUMBERS_NEEDED)
+        return back
+    _act_here(
+        request,
+        f"Đã cấp số lưu trữ cho hồ sơ {dossier.code}.",
+        lambda: services_storage.assign_number(
+            actor=user,
+            dossier=dossier,
+            fonds=fonds,
+            catalogue_number=catalogue,
+            file_number=number,
+            box=box,
+        ),
+    )
+    return back
+
+
+@login_required
+def disposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Danh mục tài liệu hết giá trị: its dossiers, the council's votes, the decision and,
+    once executed, the hand-over and destruction records with every destroyed file."""
+    user = _user(request)
+    disposal = selectors_more.get_disposal(user, pk)
+    council = list(disposal.council.select_related("member").order_by("pk"))
+    return render(
+        request,
+        "archive/disposal_detail.html",
+        {
+            "disposal": disposal,
+            "items": selectors_more.disposal_items(user, disposal),
+            "council": council,
+            "my_seat": next((c for c in council if c.member_id == user.pk), None),
+        },
+    )

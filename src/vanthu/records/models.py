@@ -285,6 +285,13 @@ class Dossier(models.Model):
         _("độ mật"), max_length=20, choices=Secrecy.choices, default=Secrecy.NONE
     )
     notes = models.TextField(_("ghi chú"), blank=True)
+    # The archive's state, stored so that the due list filters a column instead of running
+    # NOT EXISTS over every closed dossier (docs/benchmarks.md, archive). Written only by the
+    # archive services, in the transaction that changes the transfer or the giữ lại.
+    # True while the dossier is in a live (submitted or accepted) transfer.
+    handed_in = models.BooleanField(_("đã nộp lưu"), default=False, editable=False)
+    # The latest date of an approved giữ lại (NĐ 30 Điều 31); not due before it.
+    held_back_until = models.DateField(_("giữ lại đến ngày"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -311,6 +318,26 @@ class Dossier(models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "year", "status"], name="dossier_list"),
+            # The dossier list's own order (records.selectors.dossier_list: newest year, then
+            # organisation and code), walked until a page or a form's 200 choices are full.
+            models.Index(fields=["-year", "organization", "code"], name="dossier_order"),
+            # The archive's lists are ordered by end_date, code, pk (docs/benchmarks.md,
+            # archive): an organisation's closed dossiers by the end of their work …
+            models.Index(
+                fields=["organization", "status", "end_date", "code"], name="dossier_by_end"
+            ),
+            # … and, walked in that order until a page is full, the due list (closed, not
+            # handed in) and the "xem xét hủy" list (closed, kept a number of years).
+            models.Index(
+                fields=["end_date", "code"],
+                condition=Q(status="closed", handed_in=False),
+                name="dossier_due",
+            ),
+            models.Index(
+                fields=["end_date", "code"],
+                condition=Q(status="closed", retention_years__isnull=False),
+                name="dossier_review",
+            ),
         ]
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from vanthu.archive import selectors as archive_selectors
 from vanthu.orgs.models import DocumentType, Organization, User
 from vanthu.records import selectors, services
-from vanthu.records.models import Dossier, FilePlanHeading
+from vanthu.records.models import Dossier, FilePlan, FilePlanHeading
 from vanthu.records.services.bulk import BulkFilingError, add_documents
 from vanthu.records.services.common import RECORD_KEEPERS, leads, roles_in
 from vanthu.records.services.year_end import close_year, open_next_year, transfer_year
@@ -311,3 +311,166 @@ def year_end_next_year(request: HttpRequest) -> HttpResponse:
         return " ".join(parts)
 
     return _year_end_step(request, run)
+
+
+# --- Danh mục hồ sơ (NĐ 30 Điều 28) and mở hồ sơ from it (Điều 29) ---------------------------
+
+NOT_A_NUMBER = "Thời hạn bảo quản phải là số năm (để trống nếu vĩnh viễn)."
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """The file plans the user may see, and the form that starts one for a year."""
+    user = _user(request)
+    if request.method == "POST":
+        org = _org(request)
+        raw_year = (request.POST.get("year") or "").strip()
+        year = _int(raw_year)
+        if year is None:
+            messages.error(request, "Năm của danh mục phải là số, ví dụ 2026.")
+            return redirect("records:plans")
+        try:
+            plan = services.create_file_plan(
+                actor=user,
+                organization=org,
+                year=year,
+                numbering=request.POST.get("numbering") or FilePlan.Numbering.CONTINUOUS,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _report(request, exc)
+            return redirect("records:plans")
+        messages.success(request, f"Đã lập dự thảo danh mục hồ sơ năm {plan.year}.")
+        return redirect("records:plan", pk=plan.pk)
+    return render(
+        request,
+        "records/plan_list.html",
+        {
+            "plans": selectors.file_plan_list(user).select_related("organization")[:100],
+            "numberings": FilePlan.Numbering.choices,
+            "this_year": timezone.localdate().year,
+        },
+    )
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    plan = selectors.get_file_plan(user, pk)
+    headings = selectors.plan_headings(plan)
+    items = list(selectors.plan_items(plan))
+    opened = set(
+        selectors.dossier_list(user)
+        .filter(plan_item__in=[i.pk for i in items])
+        .values_list("plan_item_id", flat=True)
+    )
+    rows = [(h, [i for i in items if i.heading_id == h.pk]) for h in headings]
+    return render(
+        request,
+        "records/plan_detail.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "majors": [h for h in headings if h.parent_id is None],
+            "headings": headings,
+            "counts": services.plan_counts(plan),
+            "opened": opened,
+            "members": User.objects.filter(
+                positions__organization=plan.organization, is_active=True
+            )
+            .distinct()
+            .order_by("full_name", "username"),
+            "may_approve": leads(user, plan.organization),
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_add_heading(request: HttpRequest, pk: int) -> HttpResponse:
+    user, p = _user(request), request.POST
+    plan = selectors.get_file_plan(user, pk)
+    parent_pk = _int(p.get("parent"))
+    parent = selectors.get_plan_heading(plan, parent_pk) if parent_pk is not None else None
+    return _act(
+        request,
+        f"/ho-so/danh-muc/{pk}/",
+        lambda h: f"Đã thêm đề mục {h.label}. {h.title}.",
+        lambda: services.add_heading(
+            actor=user,
+            plan=plan,
+            title=p.get("title", ""),
+            abbreviation=p.get("abbreviation", ""),
+            parent=parent,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def plan_add_item(request: HttpRequest, pk: int) -> HttpResponse:
+    user, p = _user(request), request.POST
+    plan = selectors.get_file_plan(user, pk)
+    back = f"/ho-so/danh-muc/{pk}/"
+    heading_pk = _int(p.get("heading"))
+    raw_years = (p.get("retention_years") or "").strip()
+    years = _int(raw_years)
+    if heading_pk is None:
+        messages.error(request, "Phải chọn đề mục cho hồ sơ.")
+        return redirect(back)
+    if raw_years and years is None:
+        messages.error(request, NOT_A_NUMBER)
+        return redirect(back)
+    heading = selectors.get_plan_heading(plan, heading_pk)
+    responsible_pk = _int(p.get("responsible"))
+    responsible = User.objects.filter(pk=responsible_pk).first() if responsible_pk else None
+    if responsible_pk and responsible is None:
+        messages.error(request, "Người lập hồ sơ phải công tác tại tổ chức này.")
+        return redirect(back)
+    return _act(
+        request,
+        back,
+        lambda i: f"Đã thêm hồ sơ {i.code} vào danh mục.",
+        lambda: services.add_plan_item(
+            actor=user,
+            heading=heading,
+            title=p.get("title", ""),
+            retention_years=years,
+            responsible=responsible,
+            notes=p.get("notes", ""),
+            code=p.get("code", ""),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    plan = selectors.get_file_plan(user, pk)
+    return _act(
+        request,
+        f"/ho-so/danh-muc/{pk}/",
+        lambda p: f"Đã ban hành danh mục hồ sơ năm {p.year}.",
+        lambda: services.approve_file_plan(actor=user, plan=plan),
+    )
+
+
+@login_required
+@require_POST
+def plan_open_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mở hồ sơ from an item of the approved plan: code, title, retention come from it."""
+    user = _user(request)
+    plan = selectors.get_file_plan(user, pk)
+    item_pk = _int(request.POST.get("item"))
+    item = plan.items.filter(pk=item_pk).first() if item_pk is not None else None
+    if item is None:
+        raise Http404
+    try:
+        dossier = services.create_dossier(
+            actor=user, organization=plan.organization, data={"plan_item": item}
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _report(request, exc)
+        return redirect("records:plan", pk=pk)
+    messages.success(request, f"Đã mở hồ sơ {dossier.code}.")
+    return redirect("records:detail", pk=dossier.pk)
