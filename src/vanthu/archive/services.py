@@ -14,6 +14,7 @@ from vanthu.access import policy
 from vanthu.archive.models import Transfer, TransferItem
 from vanthu.audit.services import record
 from vanthu.core.enums import Role, Secrecy
+from vanthu.guide.rules import cite
 from vanthu.orgs.models import Organization, User
 from vanthu.records.models import Dossier, RetentionCode
 from vanthu.records.services.common import (
@@ -99,10 +100,13 @@ def create_transfer(
         elif dossier.organization_id != organization.pk:
             problems.append(_("Hồ sơ %s không thuộc tổ chức này.") % dossier.code)
         elif dossier.status != Dossier.Status.CLOSED:
-            problems.append(_("Hồ sơ %s chưa kết thúc.") % dossier.code)
+            problems.append(cite("nop-luu-han", _("Hồ sơ %s chưa kết thúc.") % dossier.code))
         elif not must_transfer(dossier):
             problems.append(
-                _("Hồ sơ %s có thời hạn bảo quản dưới 05 năm, không nộp lưu.") % dossier.code
+                cite(
+                    "nop-luu-han",
+                    _("Hồ sơ %s có thời hạn bảo quản dưới 05 năm, không nộp lưu.") % dossier.code,
+                )
             )
         elif dossier.pk in live:
             problems.append(_("Hồ sơ %s đã được nộp lưu.") % dossier.code)

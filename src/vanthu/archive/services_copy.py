@@ -34,6 +34,7 @@ from vanthu.archive.models import AccessRequest, CertifiedCopy, UseEntry
 from vanthu.archive.services import require_archivist
 from vanthu.audit.services import record
 from vanthu.core.enums import Secrecy
+from vanthu.guide.rules import cite
 from vanthu.orgs.models import Organization, User
 from vanthu.records.models import DossierDocument
 from vanthu.records.services.common import Errors
@@ -217,9 +218,9 @@ def issue_copy(
     now = now or timezone.now()
     modes = (AccessRequest.Mode.COPY, AccessRequest.Mode.CERTIFIED_COPY)
     if request.status != AccessRequest.Status.APPROVED or request.mode not in modes:
-        errors["request"] = [_("Phiếu yêu cầu chưa được duyệt để sao tài liệu.")]
+        errors["request"] = [cite("khai-thac", _("Phiếu yêu cầu chưa được duyệt để sao tài liệu."))]
     elif request.valid_until is None or now > request.valid_until:
-        errors["request"] = [_("Đã hết thời hạn của phiếu yêu cầu.")]
+        errors["request"] = [cite("khai-thac", _("Đã hết thời hạn của phiếu yêu cầu."))]
     allowed = ["copy"] if request.mode == AccessRequest.Mode.COPY else ["sao_y", "trich_sao"]
     span: tuple[int, int] | None = None
     if kind not in allowed:

@@ -21,6 +21,7 @@ from vanthu.archive.services_storage import require_other_leader
 from vanthu.audit.services import record
 from vanthu.core import blobstore
 from vanthu.core.enums import Secrecy
+from vanthu.guide.rules import cite
 from vanthu.orgs.models import Organization, User
 from vanthu.records.models import Dossier, DossierDocument
 from vanthu.records.services.common import Errors, require_member
@@ -58,10 +59,12 @@ def disposal_problem(
     ``held`` / ``decided``: the ids under a live legal hold / in a decided disposal, when the
     caller has fetched them for many dossiers at once (else one query each here)."""
     if dossier.is_permanent or dossier.retention_years is None:
-        return _("Hồ sơ %s bảo quản vĩnh viễn, không được hủy.") % dossier.code
+        return cite(
+            "huy-tai-lieu", _("Hồ sơ %s bảo quản vĩnh viễn, không được hủy.") % dossier.code
+        )
     end = expires_on(dossier)
     if end is None or end >= today:
-        return _("Hồ sơ %s chưa hết thời hạn bảo quản.") % dossier.code
+        return cite("huy-tai-lieu", _("Hồ sơ %s chưa hết thời hạn bảo quản.") % dossier.code)
     if (
         dossier.pk in held
         if held is not None
@@ -159,10 +162,14 @@ def create_disposal(
     if not (title or "").strip() or len(title) > 500:
         errors["title"] = [_("Phải ghi tên danh mục (tối đa 500 ký tự).")]
     if not (explanatory_note or "").strip():
-        errors["explanatory_note"] = [_("Phải có bản thuyết minh tài liệu hết giá trị.")]
+        errors["explanatory_note"] = [
+            cite("huy-tai-lieu", _("Phải có bản thuyết minh tài liệu hết giá trị."))
+        ]
     members = [m for m, _role in council]
     if len(members) < 3 or len(set(m.pk for m in members)) != len(members):
-        errors["council"] = [_("Hội đồng phải có ít nhất 03 thành viên khác nhau.")]
+        errors["council"] = [
+            cite("huy-tai-lieu", _("Hội đồng phải có ít nhất 03 thành viên khác nhau."))
+        ]
     elif any(not (role or "").strip() for _m, role in council):
         errors["council"] = [_("Phải ghi chức danh của từng thành viên hội đồng.")]
     if errors:
@@ -294,7 +301,14 @@ def execute_disposal(
     now = now or timezone.now()
     if now > disposal.approved_at + datetime.timedelta(days=EXECUTION_DAYS):
         raise ValidationError(
-            {"status": [_("Đã quá 15 ngày kể từ quyết định hủy; phải trình quyết định lại.")]}
+            {
+                "status": [
+                    cite(
+                        "huy-tai-lieu",
+                        _("Đã quá 15 ngày kể từ quyết định hủy; phải trình quyết định lại."),
+                    )
+                ]
+            }
         )
     errors: Errors = {}
     if not (handover_record or "").strip():

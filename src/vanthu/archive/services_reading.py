@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw, ImageFont
 from vanthu.access import policy
 from vanthu.archive.models import AccessRequest, UseEntry
 from vanthu.audit.services import record
+from vanthu.guide.rules import cite
 from vanthu.orgs.models import User
 from vanthu.records.models import DossierDocument
 from vanthu.registry.models import Document, DocumentFile
@@ -55,9 +56,11 @@ def request_of_reader(actor: User, request_pk: int) -> AccessRequest:
 
 def check_open(request: AccessRequest, now: datetime.datetime | None = None) -> None:
     if request.status != AccessRequest.Status.APPROVED or request.mode != AccessRequest.Mode.READ:
-        raise ReadingClosed(_("Phiếu yêu cầu chưa được duyệt để đọc trên hệ thống."))
+        raise ReadingClosed(
+            cite("khai-thac", _("Phiếu yêu cầu chưa được duyệt để đọc trên hệ thống."))
+        )
     if request.valid_until is None or (now or timezone.now()) > request.valid_until:
-        raise ReadingClosed(_("Đã hết thời hạn đọc tài liệu."))
+        raise ReadingClosed(cite("khai-thac", _("Đã hết thời hạn đọc tài liệu.")))
 
 
 def request_documents(actor: User, request: AccessRequest) -> QuerySet[Document]:

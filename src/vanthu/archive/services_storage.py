@@ -14,6 +14,7 @@ from vanthu.access import policy
 from vanthu.archive.models import ArchivalUnit, Fonds, HeldBack, StorageLocation, TransferItem
 from vanthu.archive.services import due_date, require_archivist
 from vanthu.audit.services import record
+from vanthu.guide.rules import cite
 from vanthu.orgs.models import Organization, User
 from vanthu.records.models import Dossier
 from vanthu.records.services.common import Errors, leads, require_member
@@ -40,7 +41,12 @@ def create_fonds(
     require_archivist(actor, organization)
     errors: Errors = {}
     if kind not in Fonds.Kind.values:
-        errors["kind"] = [_("Loại phông phải là “party” (Đảng) hoặc “state” (Nhà nước).")]
+        errors["kind"] = [
+            cite(
+                "phong-luu-tru-dang",
+                _("Loại phông phải là “party” (Đảng) hoặc “state” (Nhà nước)."),
+            )
+        ]
     code = _required(code, "code", _("mã phông"), 40, errors)
     name = _required(name, "name", _("tên phông"), 500, errors)
     if not errors and Fonds.objects.filter(organization=organization, kind=kind).exists():
@@ -181,8 +187,11 @@ def request_hold_back(
         errors["until"] = [_("Ngày giữ lại đến phải sau hôm nay.")]
     elif until > _add_years(due, MAX_HOLD_YEARS):
         errors["until"] = [
-            _("Chỉ được giữ lại tối đa 02 năm sau hạn nộp lưu (đến %s).")
-            % _add_years(due, MAX_HOLD_YEARS).strftime("%d/%m/%Y")
+            cite(
+                "giu-lai",
+                _("Chỉ được giữ lại tối đa 02 năm sau hạn nộp lưu (đến %s).")
+                % _add_years(due, MAX_HOLD_YEARS).strftime("%d/%m/%Y"),
+            )
         ]
     if errors:
         raise ValidationError(errors)
