@@ -293,6 +293,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": float(os.environ.get("VANTHU_PROTECTION_CHECK_SECONDS", "86400")),
         "options": {"queue": "default"},
     },
+    # Luật BVBMNN 2018 Điều 22: giải mật when the period ends unextended (vanthu.access.jobs).
+    "vanthu-protection-declassify": {
+        "task": "vanthu.access.tasks.protection_declassify",
+        "schedule": float(os.environ.get("VANTHU_PROTECTION_CHECK_SECONDS", "86400")),
+        "options": {"queue": "default"},
+    },
     # Suggestions learnt from each organisation's own history, retrained (vanthu.suggest.jobs).
     "vanthu-suggest-training": {
         "task": "vanthu.suggest.tasks.nightly_training",

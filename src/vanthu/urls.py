@@ -29,6 +29,7 @@ urlpatterns = [
     path("van-ban/", include("vanthu.registry.urls")),
     path("van-ban/", include("vanthu.drafting.urls")),
     path("van-ban/", include("vanthu.drafts.urls")),
+    path("van-ban/", include("vanthu.access.urls")),
     path("bao-cao/", include("vanthu.reports.urls")),
     path("so-hoa/", include("vanthu.capture.urls")),
     path("luu-tru/", include("vanthu.archive.urls")),

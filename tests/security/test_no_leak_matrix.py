@@ -95,6 +95,13 @@ COVERED: dict[str, str] = {
     "van-ban/di/<int:pk>/": "document",
     "van-ban/di/<int:pk>/ban-hanh/": "document",
     "van-ban/di/<int:pk>/gui/": "document",
+    # the "Mật" panel's web actions (docs/security.md §8–10; POST only)
+    "van-ban/<int:pk>/mat/thoi-han/": "document",
+    "van-ban/<int:pk>/mat/giam-mat/": "document",
+    "van-ban/<int:pk>/mat/giai-mat/": "document",
+    "van-ban/<int:pk>/mat/ban-so/": "document",
+    "van-ban/<int:pk>/mat/chuyen-giao/": "document",
+    "van-ban/<int:pk>/mat/ky-nhan/": "document",
     "bao-cao/phieu-giai-quyet/<int:pk>/": "document",
     "api/v1/dossiers/<int:pk>/": "dossier",
     "api/v1/dossiers/<int:pk>/documents/": "dossier",

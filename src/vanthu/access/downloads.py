@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, BinaryIO
 from django.core.exceptions import PermissionDenied
 
 from vanthu.access import watermark
-from vanthu.access.classified.selectors import held_copy_label
 from vanthu.access.reads import record_read
 from vanthu.core.enums import Secrecy
 from vanthu.registry import files
@@ -62,11 +61,7 @@ def deliver(*, user: User, file: DocumentFile) -> Delivery:
                 "Định dạng tệp này không gắn được dấu bảo mật; không thể tải bản mật."
             )
         data = files.read_verified(file)
-        mark = watermark.mark_for(
-            reader=user.full_name or user.username,
-            secrecy=document.secrecy,
-            copy_label=held_copy_label(user, document),
-        )
+        mark = watermark.reader_mark(user, document)
         marked = watermark.watermark(data, content_type=file.content_type, mark=mark)
     except watermark.CannotWatermark as exc:
         record_read(

@@ -27,3 +27,21 @@ def protection_expiring(payload: dict[str, Any]) -> dict[str, Any]:
         "documents": sum(len(ids) for ids in found.values()),
         "organizations": {str(org): ids for org, ids in found.items()},
     }
+
+
+# Ids in a job's result are capped: the audit log and the documents' pages hold them all.
+RESULT_IDS = 1000
+
+
+@handler("access.protection_declassify")
+def protection_declassify(payload: dict[str, Any]) -> dict[str, Any]:
+    """Giải mật at expiry (domain.md §5.1, Luật BVBMNN 2018 Điều 22: automatic when the period
+    ends without extension). Idempotent: a second run finds nothing left to do."""
+    from vanthu.access.classified.expiry import declassify_expired
+
+    outcome = declassify_expired()
+    return {
+        "declassified": len(outcome.declassified),
+        "documents": outcome.declassified[:RESULT_IDS],
+        "decided_today": outcome.decided_today[:RESULT_IDS],
+    }

@@ -78,8 +78,13 @@ class ClassificationDecision(models.Model):
     kind = models.CharField(_("loại quyết định"), max_length=12, choices=Kind.choices)
     decision_ref = models.CharField(_("số, ký hiệu quyết định"), max_length=100, blank=True)
     reason = models.TextField(_("lý do"))
+    # None: no one decided, the law did (giải mật at the end of the period, Điều 22).
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     decided_on = models.DateField(_("ngày quyết định"))
     secrecy_before = models.CharField(max_length=20)

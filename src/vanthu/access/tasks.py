@@ -16,3 +16,13 @@ def protection_expiring() -> None:
             {},
             dedupe_key="access.protection_expiring",
         )
+
+
+@shared_task(name="vanthu.access.tasks.protection_declassify", ignore_result=True)
+def protection_declassify() -> None:
+    with transaction.atomic():
+        enqueue(
+            "access.protection_declassify",
+            {},
+            dedupe_key="access.protection_declassify",
+        )

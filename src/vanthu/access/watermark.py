@@ -12,6 +12,7 @@ import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import img2pdf
@@ -25,6 +26,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from vanthu.core.enums import Secrecy
+
+if TYPE_CHECKING:
+    from vanthu.orgs.models import User
+    from vanthu.registry.models import Document
 
 FONT = "VanthuWatermark"
 FONT_FILES = (
@@ -71,6 +76,20 @@ def mark_for(
         time=local.strftime("%d/%m/%Y %H:%M"),
         secrecy_mark=MARKS.get(Secrecy(secrecy), ""),
         copy_label=copy_label,
+    )
+
+
+def reader_mark(user: User, document: Document, *, when: datetime.datetime | None = None) -> Mark:
+    """The mark of what ``user`` reads of ``document``: downloads and page images alike carry
+    the reader's name, the time, the secrecy mark and the numbered copy they hold
+    (docs/security.md §3, §9)."""
+    from vanthu.access.classified.selectors import held_copy_label
+
+    return mark_for(
+        reader=user.full_name or user.username,
+        secrecy=document.secrecy,
+        when=when,
+        copy_label=held_copy_label(user, document),
     )
 
 

@@ -96,7 +96,7 @@ def _source_pdf(file: DocumentFile) -> bytes:
 
 def _marked_pdf(user: User, file: DocumentFile) -> bytes:
     data = _source_pdf(file)
-    mark = watermark.mark_for(reader=user.full_name or user.username, secrecy=file.document.secrecy)
+    mark = watermark.reader_mark(user, file.document)  # with the numbered copy they hold
     try:
         return watermark.watermark_pdf(data, mark)
     except watermark.CannotWatermark as exc:

@@ -44,7 +44,10 @@ def _active_users() -> Any:
 
 
 class DecisionOut(serializers.ModelSerializer[ClassificationDecision]):
-    decided_by_name = serializers.CharField(source="decided_by.full_name", read_only=True)
+    # Empty for the law's own declassification at expiry (no one decided).
+    decided_by_name = serializers.CharField(
+        source="decided_by.full_name", read_only=True, default=""
+    )
 
     class Meta:
         model = ClassificationDecision

@@ -157,3 +157,24 @@ def register_organizations(user: User) -> QuerySet[Organization]:
         elif role == Role.CLERK:
             q |= Q(pk=org.pk)
     return Organization.objects.filter(q)
+
+
+def people_of(document: Document) -> QuerySet[User]:
+    """Active people holding a current position in the document's organisation: the choices of
+    the panel's holder and receiver fields (the services check their clearance and access)."""
+    today = timezone.localdate()
+    return (
+        User.objects.filter(
+            Q(positions__start_date__isnull=True) | Q(positions__start_date__lte=today),
+            Q(positions__end_date__isnull=True) | Q(positions__end_date__gte=today),
+            is_active=True,
+            positions__organization_id=document.organization_id,
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def awaiting_confirmation(user: User, document: Document) -> QuerySet[Handover]:
+    """Hand-overs of ``document`` to ``user`` not yet signed for."""
+    return handovers_of(document).filter(to_user=user, confirmed_at__isnull=True)

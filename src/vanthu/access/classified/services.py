@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanthu.access import policy
-from vanthu.access.classified import authority
+from vanthu.access.classified import authority, notices
 from vanthu.access.classified.periods import PERIOD_YEARS, add_years, period_of
 from vanthu.access.models import (
     ClassificationDecision,
@@ -68,11 +68,13 @@ def _text(errors: dict[str, list[str]], field: str, value: str, message: str) ->
 class Decision:
     reason: str
     decision_ref: str = ""
+    # The date the decision was signed (ngày quyết định); today when not given.
+    decided_on: datetime.date | None = None
 
 
 def _decide(
     *,
-    actor: User,
+    actor: User | None,
     document: Document,
     kind: str,
     decision: Decision,
@@ -80,7 +82,10 @@ def _decide(
     starts_on: datetime.date | None,
     expires_after: datetime.date | None,
     declassified_on: datetime.date | None = None,
+    details: dict[str, object] | None = None,
 ) -> ClassificationDecision:
+    """Record one decision (``actor`` None: the law's own effect, declassification at expiry),
+    keeping the level and the period before it; tell the document's recipients after commit."""
     before = period_of(document)
     today = timezone.localdate()
     row = ClassificationDecision.objects.create(
@@ -89,7 +94,7 @@ def _decide(
         decision_ref=decision.decision_ref.strip(),
         reason=decision.reason.strip(),
         decided_by=actor,
-        decided_on=today,
+        decided_on=decision.decided_on or today,
         secrecy_before=document.secrecy,
         secrecy_after=secrecy_after,
         expires_before=before.expires_on,
@@ -119,15 +124,31 @@ def _decide(
             "secrecy_after": secrecy_after,
             "expires_before": row.expires_before.isoformat() if row.expires_before else None,
             "expires_after": expires_after.isoformat() if expires_after else None,
+            **(details or {}),
         },
     )
+    notices.decision_after_commit(row)
     return row
 
 
-def _check_decision(errors: dict[str, list[str]], decision: Decision) -> None:
+def _check_decision(
+    errors: dict[str, list[str]], decision: Decision, document: Document | None = None
+) -> None:
     _text(errors, "reason", decision.reason, _("Phải ghi lý do của quyết định."))
     if len(decision.decision_ref.strip()) > 100:
         errors["decision_ref"] = [_("Số, ký hiệu quyết định dài quá 100 ký tự.")]
+    day = decision.decided_on
+    if day is None:
+        return
+    if day > timezone.localdate():
+        errors["decided_on"] = [_("Ngày quyết định không được sau ngày hôm nay.")]
+        return
+    starts = period_of(document).starts_on if document is not None else None
+    if starts is not None and day < starts:
+        errors["decided_on"] = [
+            _("Ngày quyết định không được trước ngày xác định độ mật (%s).")
+            % starts.strftime("%d/%m/%Y")
+        ]
 
 
 @transaction.atomic
@@ -137,7 +158,7 @@ def declassify(*, actor: User, document: Document, decision: Decision) -> Classi
     _require_classified(document)
     _require_decider(actor, document)
     errors: dict[str, list[str]] = {}
-    _check_decision(errors, decision)
+    _check_decision(errors, decision, document)
     if errors:
         raise ValidationError(errors)
     return _decide(
@@ -167,7 +188,7 @@ def downgrade(
     _require_classified(document)
     _require_decider(actor, document)
     errors: dict[str, list[str]] = {}
-    _check_decision(errors, decision)
+    _check_decision(errors, decision, document)
     today = timezone.localdate()
     if secrecy not in PERIOD_YEARS:
         errors["secrecy"] = [_("Độ mật mới phải là Mật hoặc Tối mật (giải mật là thao tác riêng).")]
@@ -201,7 +222,7 @@ def change_protection(
     _require_classified(document)
     _require_decider(actor, document)
     errors: dict[str, list[str]] = {}
-    _check_decision(errors, decision)
+    _check_decision(errors, decision, document)
     today = timezone.localdate()
     current = period_of(document).expires_on
     kind = ClassificationDecision.Kind.EXTEND
@@ -226,6 +247,13 @@ def change_protection(
         ]
     elif current is not None and expires_on < current:
         kind = ClassificationDecision.Kind.SHORTEN
+    signed = decision.decided_on
+    if signed is not None and current is not None and signed > current and not errors:
+        # Điều 20: an extension is decided before the period ends.
+        errors["decided_on"] = [
+            _("Quyết định phải có trước khi hết thời hạn bảo vệ (%s).")
+            % current.strftime("%d/%m/%Y")
+        ]
     if errors:
         raise ValidationError(errors)
     return _decide(
