@@ -15,6 +15,8 @@ from tests.security.conftest import body_of, client_for, pdf_with, register, upl
 from vanthu.audit.models import Event
 from vanthu.capture.services import extract_file_text
 from vanthu.core import blobstore, crypto
+from vanthu.notify.models import Notification
+from vanthu.orgs.models import User
 from vanthu.registry import files
 from vanthu.registry.models import DocumentFile, TextStatus
 
@@ -76,16 +78,24 @@ def _tamper(f: DocumentFile) -> None:
 
 
 def test_a_tampered_file_is_refused_with_an_alert_and_an_audit_event(
-    staff: Any, classified_file: Any, caplog: pytest.LogCaptureFixture
+    staff: Any,
+    classified_file: Any,
+    caplog: pytest.LogCaptureFixture,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
+    admin = User.objects.create_superuser("quantri-mat", password="Mat-khau-2026!")
     _tamper(classified_file)
     url = f"/api/v1/documents/{classified_file.document_id}/files/{classified_file.pk}/download/"
-    answer = client_for(staff.clerk).get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client_for(staff.clerk).get(url)
     assert answer.status_code == 500
     assert answer.json()["detail"].startswith("Tệp mã hóa đã bị thay đổi")
     assert SECRET_LINE.encode() not in body_of(answer)
     assert Event.objects.filter(action="file.tampered").count() == 1
     assert any(r.levelname == "CRITICAL" for r in caplog.records)
+    alert = Notification.objects.get(recipient=admin)
+    assert classified_file.sha256[:12] in alert.text and "sửa trái phép" in alert.text
+    assert SECRET_LINE not in alert.text
     with pytest.raises(files.FileTampered):
         files.read_verified(classified_file)
 

@@ -149,7 +149,8 @@ def verify(file: DocumentFile) -> None:
 
 
 def report_tampered(file: DocumentFile) -> None:
-    """An encrypted file failed its tag: an audit event and a log alert (never the bytes)."""
+    """An encrypted file failed its tag: an audit event, a log alert and a notification to the
+    administrators (never the bytes)."""
     log.critical(
         "Tệp mã hóa %s (văn bản %s, blob %s) không khớp mã xác thực: có thể bị sửa trái phép.",
         file.pk,
@@ -166,6 +167,10 @@ def report_tampered(file: DocumentFile) -> None:
             )
     except Exception:  # the alert above must survive a failing audit write
         log.exception("Không ghi được sự kiện file.tampered cho tệp %s", file.pk)
+    # And the administrators see it in the application (hash only: no title, no content).
+    from vanthu.notify.services import fixity_alert_after_commit  # notify imports the registry
+
+    fixity_alert_after_commit(file.sha256, "không khớp mã xác thực, có thể bị sửa trái phép")
 
 
 def rewrap_all(*, batch: int = 500) -> tuple[int, int]:
