@@ -255,6 +255,7 @@ SPECTACULAR_SETTINGS = {
         "FilePlanStatusEnum": "vanthu.records.models.FilePlan.Status",
         "DossierStatusEnum": "vanthu.records.models.Dossier.Status",
         "SecrecyEnum": "vanthu.core.enums.Secrecy",
+        "NotificationKindEnum": "vanthu.notify.models.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -326,7 +327,15 @@ CELERY_BEAT_SCHEDULE["vanthu-notify-reminders"] = {
     "schedule": float(os.environ.get("VANTHU_NOTIFY_EVERY_SECONDS", "3600")),
     "options": {"queue": "default"},
 }
+# The daily e-mail digest of yesterday's notifications, for the kinds each user chose "daily".
+CELERY_BEAT_SCHEDULE["vanthu-notify-digest"] = {
+    "task": "vanthu.notify.tasks.daily_digest",
+    "schedule": float(os.environ.get("VANTHU_NOTIFY_EVERY_SECONDS", "3600")),
+    "options": {"queue": "default"},
+}
 VANTHU_NOTIFY_EMAIL = os.environ.get("VANTHU_NOTIFY_EMAIL", "") == "1"
+# The home dashboard's figures are cached per viewer this long at most (0: never cached).
+VANTHU_DASHBOARD_CACHE_SECONDS = int(os.environ.get("VANTHU_DASHBOARD_CACHE_SECONDS", "600"))
 VANTHU_BASE_URL = os.environ.get("VANTHU_BASE_URL", "")
 # The signed daily digest of the audit chain heads (vanthu.audit.digest, docs/preservation.md),
 # with a JSON copy kept in a folder.

@@ -3,20 +3,40 @@
 from __future__ import annotations
 
 import datetime
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from tests.reports.conftest import SECRET_SUMMARY, World, register_in
+from tests.reports.conftest import OTHER_ORG_SUMMARY, SECRET_SUMMARY, World, register_in
 from vanthu.records.models import Dossier
 from vanthu.records.services import dossiers as dossier_services
 from vanthu.registry import sending
+from vanthu.registry import services as registry
 from vanthu.registry.models import Document
+from vanthu.reports.charts import stacked_bar_chart
 from vanthu.reports.dashboard import dashboard
 
 pytestmark = pytest.mark.django_db
+
+CLASSIFIED_IN_WARD = "Phương án bảo vệ an ninh nội bộ phường QPX-515"
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_figures() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _row(user: Any, code: str) -> dict[str, Any]:
+    comparison = dashboard(user)["comparison"]
+    assert comparison is not None
+    return next(r for r in comparison["rows"] if r["code"] == code)
 
 
 def _panel(user: Any, role: str) -> dict[str, Any]:
@@ -87,7 +107,99 @@ def test_home_page_shows_the_panels_and_charts(world: World, settings: Any) -> N
     client.force_login(world.leader)
     page = client.get("/").content.decode()
     assert "Bảng tin" in page and "Chờ cho ý kiến chỉ đạo" in page
-    assert page.count("<svg") == 2  # in and out by month; on time and late by unit
+    # In and out by month; processing per unit; by type.
+    assert page.count("<svg") == 3
+    assert "So sánh các đơn vị trực thuộc" in page and "@media print" in page
     client.force_login(world.uncleared_clerk)
     page = client.get("/").content.decode()
     assert "Chờ vào sổ" in page and SECRET_SUMMARY not in page
+
+
+def test_a_city_leader_compares_its_subordinate_committees(world: World) -> None:
+    result = dashboard(world.leader)
+    comparison = result["comparison"]
+    assert comparison["units"] == 3  # VP, DU1, DU2 below TU
+    codes = [r["code"] for r in comparison["rows"]]
+    assert codes[0] == world.city.tu.code and comparison["rows"][0]["own"] is True
+    assert set(codes[1:]) == {world.city.vp.code, world.city.du1.code, world.city.du2.code}
+    du1 = _row(world.leader, world.city.du1.code)
+    assert du1["incoming"] == 1 and du1["open"] == 1
+    total = comparison["total"]
+    assert total["incoming"] == sum(r["incoming"] for r in comparison["rows"])
+    assert total["outgoing"] == 1
+    assert len(result["charts"]) == 3
+    per_unit = str(result["charts"][1])
+    assert "Đảng ủy phường Bến Nghé" in per_unit and "Đã giải quyết đúng hạn" in per_unit
+    # Counts only: no title of any document.
+    assert OTHER_ORG_SUMMARY not in str(result["comparison"]) + "".join(map(str, result["charts"]))
+    # Not a leader: no comparison, but still the three charts (its own organisation only).
+    clerk = dashboard(world.clerk)
+    assert clerk["comparison"] is None and len(clerk["charts"]) == 3
+
+
+def test_a_classified_document_below_counts_only_for_a_leader_who_may_see_it(
+    world: World, make_user: Any
+) -> None:
+    uncleared = make_user(
+        username="ld2_tu", organization=world.city.tu, roles=["leader"], clearance="none"
+    )
+    cleared_no_need = make_user(
+        username="ld3_tu", organization=world.city.tu, roles=["leader"], clearance="top_secret"
+    )
+    before = {
+        u.username: _row(u, world.city.du1.code)["incoming"] for u in (world.leader, uncleared)
+    }
+    secret = register_in(
+        world.clerk_du1,
+        world.city.du1,
+        secrecy="confidential",
+        summary=CLASSIFIED_IN_WARD,
+        number_symbol="07-KH/ĐU",
+    )
+    registry.present(actor=world.clerk_du1, document=secret, leader=world.leader)
+    # Cleared and presented to (need-to-know): counted, also in the totals and the chart.
+    assert _row(world.leader, world.city.du1.code)["incoming"] == before["ld_tu"] + 1
+    # No clearance: not counted anywhere; cleared without need-to-know: not counted either.
+    for user in (uncleared, cleared_no_need):
+        result = dashboard(user)
+        assert _row(user, world.city.du1.code)["incoming"] == before["ld2_tu"]
+        assert result["comparison"]["total"]["incoming"] == before["ld2_tu"] + sum(
+            r["incoming"] for r in result["comparison"]["rows"] if r["code"] != world.city.du1.code
+        )
+        assert CLASSIFIED_IN_WARD not in str(result)
+
+
+def test_cached_figures_follow_every_recorded_change(world: World) -> None:
+    first = _row(world.leader, world.city.du2.code)["incoming"]
+    assert _row(world.leader, world.city.du2.code)["incoming"] == first  # from the cache
+    register_in(world.clerk_du2, world.city.du2, summary="Báo cáo quý của phường Đa Kao")
+    assert _row(world.leader, world.city.du2.code)["incoming"] == first + 1
+
+
+def test_the_page_prints_the_comparison_and_charts(world: World, settings: Any) -> None:
+    settings.VANTHU_OTP_REQUIRED_CLEARANCE = ""
+    client = Client()
+    client.force_login(world.leader)
+    page = client.get("/").content.decode()
+    assert "Tổng cộng" in page and "Tỷ lệ đúng hạn" in page
+    assert "Đảng ủy phường Bến Nghé" in page
+    style = page[page.index("@media print") :]
+    assert "break-inside: avoid" in style and ".badge" in style
+    assert "Văn bản đến và đi theo loại" in page and "theo tháng" in page
+
+
+def test_stacked_chart_has_one_row_per_unit_and_escapes_names() -> None:
+    names = [f"Đảng bộ {i:02d}" for i in range(59)] + ["<b>Đảng ủy</b>"]
+    svg = str(
+        stacked_bar_chart(
+            names,
+            [("Đúng hạn", list(range(60))), ("Quá hạn", [1] * 60), ("Đang", [0] * 60)],
+            "So sánh",
+        )
+    )
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert "<b>" not in svg and "&lt;b&gt;Đảng ủy&lt;/b&gt;" in svg
+    # A zero segment draws nothing; each unit: one bar per non-zero series, total at the end.
+    assert len(re.findall(r"<rect [^>]*><title>Quá hạn", svg)) == 60
+    assert len(re.findall(r"<rect [^>]*><title>Đúng hạn", svg)) == 59
+    assert ">60</text>" in svg  # the last unit's total: 59 + 1

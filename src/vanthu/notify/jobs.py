@@ -1,4 +1,5 @@
-"""Background work of notifications: the daily deadline reminder (queue "default")."""
+"""Background work of notifications: the daily deadline reminder and the daily e-mail digest
+(queue "default")."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from vanthu.core.jobs import PermanentError, handler
 from vanthu.notify import services
 
 KIND = "notify.reminders"
+DIGEST_KIND = "notify.digest"
 
 
 @handler(KIND)
@@ -23,3 +25,18 @@ def send_reminders(payload: dict[str, Any]) -> dict[str, Any]:
     except (TypeError, ValueError) as exc:
         raise PermanentError(f"Ngày không hợp lệ: {raw!r}") from exc
     return {"day": day.isoformat(), **services.reminders_for(day)}
+
+
+@handler(DIGEST_KIND)
+def send_digest(payload: dict[str, Any]) -> dict[str, Any]:
+    """The e-mail digest of one local day; idempotent (what was sent is marked e-mailed)."""
+    raw = payload.get("day")
+    try:
+        day = (
+            datetime.date.fromisoformat(raw)
+            if raw
+            else timezone.localdate() - datetime.timedelta(days=1)
+        )
+    except (TypeError, ValueError) as exc:
+        raise PermanentError(f"Ngày không hợp lệ: {raw!r}") from exc
+    return {"day": day.isoformat(), **services.send_digests(day)}

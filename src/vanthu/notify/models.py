@@ -21,6 +21,14 @@ class Kind(models.TextChoices):
     DECLASSIFIED = "declassified", _("Văn bản được giải mật")
 
 
+class EmailMode(models.TextChoices):
+    """How a user wants a kind of notification by e-mail (docs/notify.md, "Cài đặt")."""
+
+    NONE = "none", _("Không gửi")
+    IMMEDIATE = "immediate", _("Gửi ngay")
+    DAILY = "daily", _("Tổng hợp hằng ngày")
+
+
 class Notification(models.Model):
     """One message to one user. The text never carries a classified summary (notify.text)."""
 
@@ -41,6 +49,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # False: the recipient turned this kind off in the app and wants it by e-mail only (the row
+    # is kept for the daily digest); the list and the bell show only shown rows.
+    shown = models.BooleanField(_("hiện trong ứng dụng"), default=True)
 
     class Meta:
         verbose_name = _("thông báo")
@@ -49,7 +60,7 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-created_at", "-id"], name="notify_recipient_list"),
             models.Index(
                 fields=["recipient"],
-                condition=Q(read_at__isnull=True),
+                condition=Q(read_at__isnull=True, shown=True),
                 name="notify_recipient_unread",
             ),
         ]
@@ -71,3 +82,35 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class Preference(models.Model):
+    """One user's choice for one kind: shown in the app or not, and e-mail none / at once /
+    in the daily digest. No row means the default: in the app, e-mail at once (sent only when
+    the installation sends e-mail at all, VANTHU_NOTIFY_EMAIL)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notify_preferences"
+    )
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
+    in_app = models.BooleanField(_("hiện trong ứng dụng"), default=True)
+    email = models.CharField(
+        _("e-mail"), max_length=10, choices=EmailMode.choices, default=EmailMode.IMMEDIATE
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cài đặt thông báo")
+        verbose_name_plural = _("cài đặt thông báo")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notify_one_preference"),
+            models.CheckConstraint(
+                condition=Q(kind__in=Kind.values), name="notify_preference_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(email__in=EmailMode.values), name="notify_preference_email_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind} ({self.email})"

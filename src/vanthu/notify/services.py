@@ -15,16 +15,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vanthu.audit.services import record
 from vanthu.core import workdays
 from vanthu.core.enums import Role, Secrecy
-from vanthu.notify.models import Kind, Notification
+from vanthu.notify.models import EmailMode, Kind, Notification, Preference
 from vanthu.orgs.models import User
 from vanthu.registry.models import Assignment, Direction, Document, Status
 
@@ -71,6 +73,111 @@ def _date(day: datetime.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
+# --- preferences ----------------------------------------------------------------------------
+
+DEFAULT_CHOICE = (True, EmailMode.IMMEDIATE.value)
+Choice = tuple[bool, str]
+
+
+def preference_map(user_ids: Iterable[int]) -> dict[tuple[int, str], Choice]:
+    """The stored choices of these users, in one query: (user, kind) → (in_app, email)."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    rows = Preference.objects.filter(user_id__in=ids).values_list(
+        "user_id", "kind", "in_app", "email"
+    )
+    return {(u, k): (in_app, email) for u, k, in_app, email in rows}
+
+
+def _choice(modes: dict[tuple[int, str], Choice], user_id: int, kind: str) -> Choice:
+    return modes.get((user_id, kind), DEFAULT_CHOICE)
+
+
+def preferences_of(user: User) -> list[dict[str, object]]:
+    """Every kind, in the order of ``Kind``, with the user's choice or the default."""
+    modes = preference_map([user.pk])
+    out = []
+    for kind in Kind:
+        in_app, email = _choice(modes, user.pk, kind.value)
+        out.append(
+            {
+                "kind": kind.value,
+                "kind_label": str(kind.label),
+                "in_app": in_app,
+                "email": email,
+                "email_label": str(EmailMode(email).label),
+            }
+        )
+    return out
+
+
+def _bool(value: object) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if isinstance(value, str | int) else None
+    if text in ("1", "true", "on", "yes"):
+        return True
+    if text in ("0", "false", "off", "no", ""):
+        return False
+    return None
+
+
+@transaction.atomic
+def set_preferences(*, actor: User, items: object) -> list[dict[str, object]]:
+    """Store the actor's choices: ``items`` is a list of ``{"kind", "in_app", "email"}``; kinds
+    not listed keep theirs. All or nothing: any bad item raises ``ValidationError`` with field
+    errors (``preferences`` for the list, ``<kind>`` or ``<index>`` for one item) and nothing
+    is stored. One audit event (the kinds and choices, no text)."""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(items, list) or not items:
+        raise ValidationError({"preferences": [_("Phải gửi danh sách cài đặt theo loại.")]})
+    if len(items) > len(Kind.values):
+        raise ValidationError({"preferences": [_("Danh sách có nhiều hơn số loại thông báo.")]})
+    chosen: dict[str, Choice] = {}
+    for index, item in enumerate(items):
+        key = str(index)
+        if not isinstance(item, dict):
+            errors[key] = [_("Mỗi mục phải có kind, in_app và email.")]
+            continue
+        kind = item.get("kind")
+        problems: list[str] = []
+        if kind not in Kind.values:
+            problems.append(_("Không có loại thông báo “%(kind)s”.") % {"kind": str(kind)[:30]})
+        elif kind in chosen:
+            problems.append(_("Loại thông báo này được gửi hai lần."))
+        else:
+            key = str(kind)
+        in_app = _bool(item.get("in_app", True))
+        if in_app is None:
+            problems.append(_("“Hiện trong ứng dụng” phải là có hoặc không."))
+        email = item.get("email", EmailMode.IMMEDIATE)
+        if email not in EmailMode.values:
+            problems.append(
+                _("Cách gửi e-mail phải là: không gửi, gửi ngay hoặc tổng hợp hằng ngày.")
+            )
+        elif email != EmailMode.NONE and not actor.email:
+            problems.append(_("Tài khoản chưa có địa chỉ e-mail, không thể nhận thư."))
+        if problems:
+            errors[key] = problems
+            continue
+        chosen[str(kind)] = (bool(in_app), str(email))
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    for kind, (in_app, email) in chosen.items():
+        Preference.objects.update_or_create(
+            user=actor, kind=kind, defaults={"in_app": in_app, "email": email, "updated_at": now}
+        )
+    record(
+        action="notify.preferences.update",
+        actor=actor,
+        organization=actor.organization,
+        details={"preferences": {k: {"in_app": a, "email": e} for k, (a, e) in chosen.items()}},
+    )
+    return preferences_of(actor)
+
+
 # --- creating -------------------------------------------------------------------------------
 
 
@@ -84,14 +191,24 @@ class Draft:
     day: datetime.date | None = None
 
 
+def email_enabled() -> bool:
+    return bool(getattr(settings, "VANTHU_NOTIFY_EMAIL", False))
+
+
+def _base_url() -> str:
+    return str(getattr(settings, "VANTHU_BASE_URL", "")).rstrip("/")
+
+
 def _email(notes: list[Notification]) -> None:
-    """Optional e-mail (VANTHU_NOTIFY_EMAIL): one message per notification, never fatal."""
-    if not getattr(settings, "VANTHU_NOTIFY_EMAIL", False):
+    """E-mail at once (VANTHU_NOTIFY_EMAIL, and the recipient chose "Gửi ngay" for the kind):
+    one message per notification, never fatal."""
+    if not email_enabled():
         return
-    base = getattr(settings, "VANTHU_BASE_URL", "").rstrip("/")
+    base = _base_url()
+    modes = preference_map({n.recipient_id for n in notes})
     for note in notes:
         address = note.recipient.email
-        if not address:
+        if not address or _choice(modes, note.recipient_id, note.kind)[1] != EmailMode.IMMEDIATE:
             continue
         body = note.text + (f"\n\n{base}{note.link}" if note.link else "")
         try:
@@ -109,10 +226,16 @@ def _email(notes: list[Notification]) -> None:
 
 
 def create(drafts: Iterable[Draft]) -> list[Notification]:
-    """Store notifications (one per recipient and event); reminders already sent are skipped."""
+    """Store notifications (one per recipient and event); reminders already sent are skipped.
+
+    Each recipient's preferences decide: a kind turned off in the app and by e-mail is not
+    stored; one turned off in the app only is stored hidden (for the e-mail digest)."""
+    pending = [d for d in drafts if d.recipient.is_active]
+    modes = preference_map({d.recipient.pk for d in pending})
     made: list[Notification] = []
-    for d in drafts:
-        if not d.recipient.is_active:
+    for d in pending:
+        in_app, email = _choice(modes, d.recipient.pk, d.kind)
+        if not in_app and email == EmailMode.NONE:
             continue
         note = Notification(
             recipient=d.recipient,
@@ -122,6 +245,7 @@ def create(drafts: Iterable[Draft]) -> list[Notification]:
             document=d.document,
             assignment=d.assignment,
             day=d.day,
+            shown=in_app,
         )
         try:
             # A savepoint: a reminder another run already stored loses the unique race here.
@@ -299,24 +423,28 @@ def _store_reminders(batch: list[Draft], day: datetime.date) -> None:
     """One INSERT per batch; a row another run stored first is skipped by the database."""
     if not batch:
         return
-    with transaction.atomic():
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    recipient=d.recipient,
-                    kind=d.kind,
-                    text=d.text[:TEXT_LIMIT],
-                    link=document_link(d.document) if d.document is not None else "",
-                    document=d.document,
-                    assignment=d.assignment,
-                    day=day,
-                )
-                for d in batch
-            ],
-            ignore_conflicts=True,
+    modes = preference_map({d.recipient.pk for d in batch})
+    rows = []
+    for d in batch:
+        in_app, email = _choice(modes, d.recipient.pk, d.kind)
+        if not in_app and email == EmailMode.NONE:
+            continue
+        rows.append(
+            Notification(
+                recipient=d.recipient,
+                kind=d.kind,
+                text=d.text[:TEXT_LIMIT],
+                link=document_link(d.document) if d.document is not None else "",
+                document=d.document,
+                assignment=d.assignment,
+                day=day,
+                shown=in_app,
+            )
         )
-        if getattr(settings, "VANTHU_NOTIFY_EMAIL", False):
-            ids = [d.assignment.pk for d in batch if d.assignment is not None]
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        if email_enabled():
+            ids = [n.assignment.pk for n in rows if n.assignment is not None]
             stored = list(
                 Notification.objects.filter(
                     assignment_id__in=ids, day=day, emailed_at__isnull=True
@@ -332,7 +460,7 @@ def mark_read(*, actor: User, notification_id: int) -> Notification:
     """Only the recipient's own notification; anyone else's is 404 like a missing one."""
     from django.http import Http404
 
-    note = Notification.objects.filter(pk=notification_id, recipient=actor).first()
+    note = Notification.objects.filter(pk=notification_id, recipient=actor, shown=True).first()
     if note is None:
         raise Http404(_("Không có thông báo này."))
     if note.read_at is None:
@@ -342,7 +470,7 @@ def mark_read(*, actor: User, notification_id: int) -> Notification:
 
 
 def mark_all_read(*, actor: User) -> int:
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True, shown=True).update(
         read_at=timezone.now()
     )
 
@@ -364,3 +492,84 @@ def fixity_alert_after_commit(sha256: str, outcome_label: str) -> None:
         ]
 
     _after_commit(build)
+
+
+# --- daily digest ---------------------------------------------------------------------------
+
+DIGEST_LIMIT = 200
+
+
+def _local_day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+    return start, start + datetime.timedelta(days=1)
+
+
+def digest_body(day: datetime.date, notes: list[Notification], base: str) -> str:
+    """The plain-text digest: one line per notification, its stored text only (which never
+    carries a classified summary: ``document_label``), oldest first."""
+    lines = [
+        _("Thông báo ngày %(date)s (%(n)s):") % {"date": _date(day), "n": len(notes)},
+        "",
+    ]
+    for note in notes[:DIGEST_LIMIT]:
+        when = timezone.localtime(note.created_at).strftime("%H:%M")
+        lines.append(f"- {when} [{note.get_kind_display()}] {note.text}")
+        if note.link:
+            lines.append(f"  {base}{note.link}")
+    if len(notes) > DIGEST_LIMIT:
+        lines.append(
+            _("… và %(n)s thông báo khác, xem trong mục Thông báo.")
+            % {"n": len(notes) - DIGEST_LIMIT}
+        )
+    lines += ["", _("Đổi loại thông báo nhận qua e-mail: Thông báo → Cài đặt thông báo.")]
+    return "\n".join(lines)
+
+
+def send_digests(day: datetime.date) -> dict[str, int]:
+    """One e-mail per user listing ``day``'s (local day) notifications of the kinds that user
+    gets as a daily digest, not yet e-mailed. Idempotent: what was sent is marked
+    ``emailed_at``, so a second run for the same day sends nothing. A failed send is logged and
+    left unmarked for the next run."""
+    if not email_enabled():
+        return {"users": 0, "notifications": 0, "skipped_email_off": 1}
+    start, end = _local_day_bounds(day)
+    daily = Preference.objects.filter(
+        user=OuterRef("recipient"), kind=OuterRef("kind"), email=EmailMode.DAILY
+    )
+    rows = (
+        Notification.objects.filter(
+            created_at__gte=start,
+            created_at__lt=end,
+            emailed_at__isnull=True,
+            recipient__is_active=True,
+        )
+        .exclude(recipient__email="")
+        .filter(Exists(daily))
+        .select_related("recipient")
+        .order_by("recipient_id", "created_at", "id")
+    )
+    by_user: dict[int, list[Notification]] = {}
+    for note in rows.iterator(chunk_size=2000):
+        by_user.setdefault(note.recipient_id, []).append(note)
+    base = _base_url()
+    sent_users = sent_notes = 0
+    connection = get_connection()
+    for notes in by_user.values():
+        user = notes[0].recipient
+        message = EmailMessage(
+            _("[Vanthu] Tổng hợp thông báo ngày %(date)s") % {"date": _date(day)},
+            digest_body(day, notes, base),
+            None,
+            [user.email],
+            connection=connection,
+        )
+        try:
+            message.send(fail_silently=False)
+        except Exception:
+            log.exception("could not e-mail the digest of user %s", user.pk)
+            continue
+        Notification.objects.filter(pk__in=[n.pk for n in notes]).update(emailed_at=timezone.now())
+        sent_users += 1
+        sent_notes += len(notes)
+    return {"users": sent_users, "notifications": sent_notes}

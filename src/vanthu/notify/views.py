@@ -3,16 +3,19 @@ Thin: call one selector or service, render."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vanthu.notify import selectors, services
+from vanthu.notify.models import EmailMode, Kind
 from vanthu.orgs.models import User
 
 PAGE_SIZE = 50
@@ -64,3 +67,49 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
         "/"
     )
     return HttpResponseRedirect(note.link if safe else reverse("notify:list"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Cài đặt thông báo: per kind, shown in the app or not, and e-mail none / at once / daily.
+    A bad form comes back with the message (status 400) and nothing stored."""
+    user = _actor(request)
+    errors: dict[str, list[str]] = {}
+    rows = services.preferences_of(user)
+    if request.method == "POST":
+        items = [
+            {
+                "kind": kind.value,
+                "in_app": request.POST.get(f"in_app_{kind.value}", ""),
+                "email": request.POST.get(f"email_{kind.value}", EmailMode.NONE.value),
+            }
+            for kind in Kind
+        ]
+        try:
+            services.set_preferences(actor=user, items=items)
+        except ValidationError as exc:
+            errors = exc.message_dict
+            # Show what was sent, so the user sees what to correct.
+            posted = {i["kind"]: i for i in items}
+            for row in rows:
+                sent = posted[str(row["kind"])]
+                row["in_app"] = sent["in_app"] in ("on", "1", "true")
+                row["email"] = sent["email"]
+        else:
+            messages.success(request, "Đã lưu cài đặt thông báo.")
+            return HttpResponseRedirect(reverse("notify:preferences"))
+    for row in rows:
+        row["errors"] = errors.get(str(row["kind"]), [])
+    return render(
+        request,
+        "notify/preferences.html",
+        {
+            "rows": rows,
+            "errors": errors,
+            "email_modes": EmailMode.choices,
+            "email_enabled": services.email_enabled(),
+            "has_address": bool(user.email),
+        },
+        status=400 if errors else 200,
+    )

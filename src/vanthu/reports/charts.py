@@ -74,3 +74,71 @@ def bar_chart(categories: list[str], series: list[tuple[str, list[int]]], title:
     parts.append("</svg>")
     # Every piece of text above went through escape(); the rest is our own markup.
     return mark_safe("".join(parts))  # noqa: S308
+
+
+# Stacked horizontal bars: a third style (white with a dark outline) for the third series.
+STACK_STYLE = (("#1f4e79", "#1f4e79"), ("#9dc3e6", "#1f4e79"), ("#ffffff", "#1f4e79"))
+ROW_H, LABEL_W, VALUE_W = 16, 230, 56
+
+
+def stacked_bar_chart(
+    categories: list[str], series: list[tuple[str, list[int]]], title: str
+) -> SafeString:
+    """One horizontal bar per category (e.g. 59 subordinate committees), its segments stacked
+    by series, the total written at the end. Grows in height with the number of rows, so every
+    name stays readable on screen and on paper; segments differ by fill and outline."""
+    totals = [
+        sum(values[i] if i < len(values) else 0 for _n, values in series)
+        for i in range(len(categories))
+    ]
+    step = _nice_step(max(totals, default=0))
+    top = step * TICKS
+    plot_x, plot_w = LABEL_W, WIDTH - LABEL_W - VALUE_W
+    plot_top = TOP + 8
+    height = plot_top + ROW_H * max(len(categories), 1) + 44
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'role="img" aria-label="{escape(title)}" class="report-chart report-chart-rows" '
+        f'font-family="DejaVu Serif, Noto Serif, serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="{WIDTH / 2}" y="16" text-anchor="middle" font-weight="bold">'
+        f"{escape(title)}</text>",
+    ]
+    bottom = plot_top + ROW_H * max(len(categories), 1)
+    for i in range(TICKS + 1):
+        x = plot_x + plot_w * i / TICKS
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{plot_top}" y2="{bottom}" '
+            f'stroke="#bbb" stroke-width="0.5"/>'
+            f'<text x="{x:.1f}" y="{bottom + 12}" text-anchor="middle">{step * i}</text>'
+        )
+    for ri, category in enumerate(categories):
+        y = plot_top + ri * ROW_H
+        label = category if len(category) <= 38 else category[:37] + "…"
+        parts.append(
+            f'<text x="{plot_x - 6}" y="{y + ROW_H - 4}" text-anchor="end">{escape(label)}'
+            f"<title>{escape(category)}</title></text>"
+        )
+        x = float(plot_x)
+        for si, (name, values) in enumerate(series):
+            value = values[ri] if ri < len(values) else 0
+            w = plot_w * value / top if top else 0
+            fill, stroke = STACK_STYLE[si % len(STACK_STYLE)]
+            if value:
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y + 2}" width="{w:.1f}" height="{ROW_H - 4}" '
+                    f'fill="{fill}" stroke="{stroke}" stroke-width="0.8">'
+                    f"<title>{escape(name)} — {escape(category)}: {value}</title></rect>"
+                )
+            x += w
+        parts.append(f'<text x="{x + 4:.1f}" y="{y + ROW_H - 4}">{totals[ri]}</text>')
+    for si, (name, _values) in enumerate(series):
+        fill, stroke = STACK_STYLE[si % len(STACK_STYLE)]
+        x = LEFT + si * 200
+        parts.append(
+            f'<rect x="{x}" y="{height - 14}" width="12" height="10" fill="{fill}" '
+            f'stroke="{stroke}"/><text x="{x + 16}" y="{height - 5}">{escape(name)}</text>'
+        )
+    parts.append("</svg>")
+    # Every piece of text above went through escape(); the rest is our own markup.
+    return mark_safe("".join(parts))  # noqa: S308

@@ -12,18 +12,30 @@ see"). The panels:
 - lưu trữ viên (archivist): closed dossiers not yet handed to the archive (NĐ 30 Điều 30: within
   one year after the work ends) and disposals not yet carried out;
 - everyone: the processing assigned to them that is still open, and how much of it is late.
+
+Then this year's charts (server-side SVG, ``charts.py``): in and out per month, processing on
+time / late / open per unit, in and out by document type; and for a leader the comparison of
+the organisation's direct children (a table and the per-unit chart; issue 10 point 3). The
+year's figures and the leader panel are cached per viewer and data version (``_cached``).
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from vanthu.access import policy
+from vanthu.audit.models import Chain
 from vanthu.core.enums import Role, Secrecy, Urgency
 from vanthu.orgs.models import Organization, User
 from vanthu.registry.models import Assignment, Direction, Document, Status
@@ -33,6 +45,9 @@ from .periods import Period
 from .statistics import statistics
 
 LIST_LENGTH = 5
+# The year's figures are cached per viewer and data version (``_year_figures``); the entry is
+# also dropped after this many seconds (settings.VANTHU_DASHBOARD_CACHE_SECONDS, 0 = no cache).
+DASHBOARD_CACHE_SECONDS = 600
 INBOX = reverse_lazy("registry:inbox")
 INCOMING = reverse_lazy("registry:incoming-list")
 ARCHIVE = "/luu-tru/"
@@ -150,12 +165,15 @@ def _archivist_panel(user: User, org: Organization, today: datetime.date) -> dic
 
 
 def _own_work(user: User, today: datetime.date) -> dict[str, Any]:
-    mine = Assignment.objects.filter(
+    # The user's own open assignments first (index on user, done_at), then the access policy
+    # on their documents only: not a subquery over every document the user may see.
+    open_ = Assignment.objects.filter(
         user=user,
         done_at__isnull=True,
         role__in=(Assignment.Role.LEAD, Assignment.Role.SUPPORT),
-        document__in=_visible_documents(user),
     )
+    seen = policy.visible(user, Document.objects.filter(pk__in=open_.values("document_id")))
+    mine = open_.filter(document__in=seen.values("pk"))
     deadline = Q(deadline__lt=today) | Q(deadline__isnull=True, document__deadline__lt=today)
     return {
         "title": "Việc của tôi",
@@ -163,6 +181,105 @@ def _own_work(user: User, today: datetime.date) -> dict[str, Any]:
             ("Đang giải quyết", mine.count(), INBOX),
             ("Quá hạn", mine.filter(deadline).count(), INBOX),
         ],
+    }
+
+
+def _data_version(organization: Organization) -> str:
+    """A fingerprint of everything recorded in ``organization``'s subtree: the head (sequence
+    and hash) of each of its organisations' audit chains, and how many organisations it has.
+
+    Every state change writes an audit event in its organisation's chain in the same
+    transaction (architecture.md invariant 3), so a registration, a direction, a completion, an
+    issue or a grant anywhere below changes this value; it is read before the figures, so a
+    change committed in between is at worst cached under the old key, never the reverse."""
+    orgs = Organization.objects.filter(organization.subtree_q())
+    keys = orgs.annotate(
+        chain_key=Concat(Value("org:"), Cast("pk", output_field=CharField()))
+    ).values("chain_key")
+    heads = (
+        Chain.objects.filter(key__in=keys)
+        .order_by("key")
+        .values_list("key", "last_seq", "last_hash")
+    )
+    digest = hashlib.sha256(str(orgs.count()).encode())
+    for key, seq, last_hash in heads:
+        digest.update(f"|{key}:{seq}:{last_hash}".encode())
+    return digest.hexdigest()
+
+
+def _cached(
+    user: User,
+    organization: Organization,
+    today: datetime.date,
+    part: str,
+    compute: Callable[[], dict[str, Any]],
+) -> dict[str, Any]:
+    """``compute()`` cached per viewer and data version: the key holds who looks (user,
+    clearance, the positions held today), the day (what is overdue depends on it) and
+    ``_data_version`` of the organisation's subtree, so any recorded change below the
+    organisation — including a grant, which is audited in the document's organisation — makes a
+    new key. The version is read before computing. Entries also expire after
+    VANTHU_DASHBOARD_CACHE_SECONDS (0: no cache)."""
+    seconds = int(getattr(settings, "VANTHU_DASHBOARD_CACHE_SECONDS", DASHBOARD_CACHE_SECONDS))
+    if seconds <= 0:
+        return compute()
+    version = _data_version(organization)
+    positions = sorted((o.pk, r) for o, r in policy.current_positions(user))
+    who = f"{user.pk}|{user.clearance}|{user.is_superuser}|{user.is_active}|{positions}"
+    key = (
+        "vanthu.dashboard:"
+        + hashlib.sha256(
+            f"{part}|{who}|{organization.pk}|{today.isoformat()}|{version}".encode()
+        ).hexdigest()
+    )
+    found = cache.get(key)
+    if found is not None:
+        return dict(found)
+    value = compute()
+    cache.set(key, value, seconds)
+    return value
+
+
+def _year_figures(user: User, home: Organization, today: datetime.date) -> dict[str, Any]:
+    """This year's statistics of the user's organisation (with the roll-up for a leader)."""
+
+    def compute() -> dict[str, Any]:
+        year = Period(datetime.date(today.year, 1, 1), today)
+        stats = statistics(user, organization=home, period=year)
+        return {k: stats[k] for k in ("rollup", "totals", "by_month", "by_type", "children")}
+
+    return _cached(user, home, today, "year", compute)
+
+
+def _comparison(home: Organization, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The table comparing the organisation's own documents and each direct child's subtree:
+    counts only (issue 10 point 3)."""
+    table = []
+    keys = ("incoming", "outgoing", "on_time", "late", "open", "overdue")
+    total = dict.fromkeys(keys, 0)
+    for r in rows:
+        done = r["on_time"] + r["late"]
+        name = r["organization"]["name"]
+        table.append(
+            {
+                "name": f"{name} (văn bản của cơ quan)" if r["own"] else name,
+                "code": r["organization"]["code"],
+                "own": r["own"],
+                **{k: r[k] for k in keys},
+                "on_time_percent": round(100 * r["on_time"] / done) if done else None,
+            }
+        )
+        for k in keys:
+            total[k] += r[k]
+    done = total["on_time"] + total["late"]
+    return {
+        "title": f"So sánh các đơn vị trực thuộc {home.name}",
+        "units": len(rows) - 1,
+        "rows": table,
+        "total": {
+            **total,
+            "on_time_percent": round(100 * total["on_time"] / done) if done else None,
+        },
     }
 
 
@@ -178,36 +295,60 @@ def dashboard(user: User) -> dict[str, Any]:
         if role == Role.CLERK:
             panels.append(_clerk_panel(user, org, today))
         elif role == Role.LEADER:
-            panels.append(_leader_panel(user, org, today))
+            panels.append(
+                _cached(user, org, today, "leader", partial(_leader_panel, user, org, today))
+            )
         elif role == Role.ARCHIVIST:
             panels.append(_archivist_panel(user, org, today))
-    result: dict[str, Any] = {"panels": panels, "own": _own_work(user, today), "charts": []}
+    result: dict[str, Any] = {
+        "panels": panels,
+        "own": _own_work(user, today),
+        "charts": [],
+        "comparison": None,
+        "year": today.year,
+    }
     home = user.organization
-    if home is not None:
-        year = Period(datetime.date(today.year, 1, 1), today)
-        stats = statistics(user, organization=home, period=year)
-        months = stats["by_month"]
-        result["charts"].append(
-            charts.bar_chart(
-                [f"{m['month'][5:]}/{m['month'][:4]}" for m in months],
-                [
-                    ("Văn bản đến", [m["incoming"] for m in months]),
-                    ("Văn bản đi", [m["outgoing"] for m in months]),
-                ],
-                f"Văn bản đến và đi năm {today.year} — {home.name}",
-            )
+    if home is None:
+        return result
+    stats = _year_figures(user, home, today)
+    months = stats["by_month"]
+    result["charts"].append(
+        charts.bar_chart(
+            [f"{m['month'][5:]}/{m['month'][:4]}" for m in months],
+            [
+                ("Văn bản đến", [m["incoming"] for m in months]),
+                ("Văn bản đi", [m["outgoing"] for m in months]),
+            ],
+            f"Văn bản đến và đi theo tháng, năm {today.year} — {home.name}",
         )
-        if stats["children"]:
-            rows = stats["children"]
-            result["charts"].append(
-                charts.bar_chart(
-                    [r["organization"]["code"] for r in rows],
-                    [
-                        ("Đúng hạn", [r["on_time"] for r in rows]),
-                        ("Quá hạn", [r["late"] for r in rows]),
-                    ],
-                    f"Giải quyết văn bản đến năm {today.year} theo đơn vị",
-                )
-            )
-        result["totals"] = stats["totals"]
+    )
+    totals = stats["totals"]
+    units = stats["children"] or [
+        {"organization": {"code": home.code, "name": home.name}, "own": True, **totals}
+    ]
+    result["charts"].append(
+        charts.stacked_bar_chart(
+            [u["organization"]["name"] for u in units],
+            [
+                ("Đã giải quyết đúng hạn", [u["on_time"] for u in units]),
+                ("Đã giải quyết quá hạn", [u["late"] for u in units]),
+                ("Đang giải quyết", [u["open"] for u in units]),
+            ],
+            f"Giải quyết văn bản đến năm {today.year} theo đơn vị",
+        )
+    )
+    types = stats["by_type"]
+    result["charts"].append(
+        charts.bar_chart(
+            [t["document_type"] or "—" for t in types],
+            [
+                ("Văn bản đến", [t["incoming"] for t in types]),
+                ("Văn bản đi", [t["outgoing"] for t in types]),
+            ],
+            f"Văn bản đến và đi theo loại, năm {today.year}",
+        )
+    )
+    if stats["children"]:
+        result["comparison"] = _comparison(home, stats["children"])
+    result["totals"] = totals
     return result
