@@ -7,6 +7,9 @@ back the way systemd would (start it again, nothing else), then checks the invar
 - every job finishes exactly once (one job row per file, done; its result written once);
 - numbering: in every sequence the numbers taken are exactly 1..last, each with its entry
   (a document or an explicit number event); every registration acknowledged with 201 exists;
+- search: every document has exactly one index entry, and a file's text is found;
+- exchange: each DocumentId is received once at the partner, however often it was posted;
+- export: a package folder exists only whole (built aside, renamed at the end);
 - no half-written rows or files: ``vanthu verify`` (audit chains, file hashes, references)
   finds no problem and no unreferenced blob at the end of the module.
 """
@@ -14,22 +17,26 @@ back the way systemd would (start it again, nothing else), then checks the invar
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import random
+import signal
 import subprocess
 import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import bagit
 import pytest
 import requests
 
+from tests.capture.samples import docx
 from tests.faults.stack import FaultStack, fault_stack, settle
-from tests.production.stack import Unavailable, scan_pdf, wait
+from tests.production.stack import BIN, Unavailable, scan_pdf, wait
 
 pytestmark = [pytest.mark.slow, pytest.mark.once]
 
@@ -343,6 +350,282 @@ def test_disk_full_during_an_upload(fs: FaultStack) -> None:
         finally:
             subprocess.run(["umount", str(storage)], check=False)
             subprocess.run(["cp", "-a", f"{aside}/.", str(storage)], check=True)
+
+
+def _text_docx(word: str) -> bytes:
+    """A Word file with ≈ 450,000 characters of text (near the index's cap) naming ``word``."""
+    paragraphs = [
+        f"Mục {i}: triển khai Nghị quyết số {i}-NQ/TU của Ban Chấp hành Đảng bộ thành phố, "
+        f"nhiệm kỳ 2025–2030; các đảng ủy trực thuộc báo cáo kết quả quý {i % 4 + 1} "
+        f"({i * 7919 % 100003} đảng viên, {i * 104729 % 9973} chi bộ)."
+        for i in range(2800)
+    ]
+    paragraphs[1400] += f" Từ khóa kiểm tra: {word}."
+    return docx(paragraphs)
+
+
+def _poll(check: Callable[[], Any], timeout: float, what: str, fs: FaultStack) -> Any:
+    """``wait`` with a short step: the moments looked for here last about a second."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.05)
+    return wait(check, 1, what, fs.stack)  # one last look, and the stack's logs if it fails
+
+
+INDEXING = """
+SELECT f.text_status, j.status FROM registry_documentfile f
+JOIN core_job j ON j.kind = 'capture.extract_text' AND j.payload->>'file_id' = f.id::text
+WHERE f.id = {file_id}
+"""
+
+
+def _searched(s: requests.Session, base: str, word: str) -> list[int]:
+    r = s.get(f"{base}/api/v1/search/", params={"q": word}, timeout=60)
+    assert r.status_code == 200, r.text
+    return [int(hit["id"]) for hit in r.json()["results"]]
+
+
+def _assert_indexed_once(fs: FaultStack, doc_ids: list[int]) -> None:
+    """One search entry per document: present, and never two."""
+    if not doc_ids:
+        return
+    ids = ",".join(str(i) for i in doc_ids)
+    rows = fs.sql(
+        "SELECT count(*), count(DISTINCT document_id) FROM search_index"  # noqa: S608
+        f" WHERE document_id IN ({ids})"
+    )
+    assert rows == [[str(len(set(doc_ids)))] * 2], rows
+
+
+def test_worker_killed_in_the_middle_of_indexing_leaves_each_document_searchable_once(
+    fs: FaultStack,
+) -> None:
+    """Index entries are written in the process that commits the change (docs/search.md): the
+    web server for a registration, the ``ocr`` queue's worker for a file's text, right after
+    the text's commit. That worker is killed while it indexes a long text, with registrations
+    (indexed by the web server) going on; every document must end with exactly one entry, and
+    the text must be found (a job run again after the kill indexes what it had skipped)."""
+    clerk = fs.session("vanthu")
+    rng = random.Random()
+    killed_indexing = 0
+    uploaded: list[tuple[int, str]] = []
+    with Load(fs, threads=1) as load:
+        for round_ in range(ROUNDS):
+            word = f"chimuc{uuid.uuid4().hex[:10]}"
+            doc = _register(clerk, fs.base, f"V/v đánh chỉ mục khi tiến trình dừng {round_}")
+            up = clerk.post(
+                f"{fs.base}/api/v1/incoming/{doc['id']}/files/",
+                files={"file": ("bao-cao.docx", _text_docx(word), "application/octet-stream")},
+                timeout=60,
+            )
+            assert up.status_code == 201, up.text
+            uploaded.append((doc["id"], word))
+            query = INDEXING.format(file_id=int(up.json()["id"]))
+
+            def text_committed(q: str = query) -> list[list[str]]:
+                rows = fs.sql(q)
+                return rows if rows and rows[0][0] == "done" else []
+
+            # The text is committed and the job not yet finished: the worker is indexing.
+            seen = _poll(text_committed, 240, "the text to be committed", fs)
+            time.sleep(rng.uniform(0.0, 0.3))
+            fs.stack.kill("worker-ocr")
+            after = fs.sql(query)
+            if seen == [["done", "running"]] and after == [["done", "running"]]:
+                killed_indexing += 1
+            fs.start_worker("ocr")
+    print(f"indexing: {killed_indexing} of {ROUNDS} kills inside the indexing")
+    # The kill landed inside the indexing at least once, else the test proved nothing.
+    assert killed_indexing >= 1
+    settle(fs, timeout=240)
+    for doc_id, word in uploaded:
+        assert _searched(clerk, fs.base, word) == [doc_id]
+    _assert_indexed_once(fs, [d for d, _ in uploaded] + load.ok)
+    assert load.ok
+
+
+def _deliveries(fs: FaultStack, doc_ids: list[int]) -> list[list[str]]:
+    ids = ",".join(str(i) for i in doc_ids)
+    return fs.sql(
+        "SELECT m.document_id, m.status, m.edxml_id, j.status, j.attempts"  # noqa: S608
+        " FROM exchange_outboxmessage m LEFT JOIN core_job j ON j.kind = 'exchange.deliver'"
+        " AND j.payload->>'message' = m.id::text"
+        f" WHERE m.kind = 'package' AND m.document_id IN ({ids}) ORDER BY m.document_id"
+    )
+
+
+def test_worker_killed_in_the_middle_of_an_exchange_delivery_registers_each_document_once(
+    fs: FaultStack,
+) -> None:
+    """The stack is its own partner (tests/faults/partners.py): TU's outbox posts to the
+    stack's inbox for BTGTU. The ``exchange`` worker is killed while a backlog of deliveries
+    runs; a delivery cut after the partner registered it is sent again, and receipt, idempotent
+    by DocumentId, must answer with the document already created."""
+    made = subprocess.run(
+        [str(BIN / "python"), str(Path(__file__).with_name("partners.py")),
+         f"{fs.base}/api/v1/exchange/inbox/"],
+        env=fs.stack.env, cwd=fs.stack.folder, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr[-3000:]
+    setup = json.loads(made.stdout.strip().splitlines()[-1])
+    clerk = fs.session("vanthu")
+    rng = random.Random()
+    sent: list[int] = []
+    killed_running = 0
+    for round_ in range(ROUNDS):
+        fs.stack.kill("worker-exchange")  # a backlog builds up while it is down
+        batch = []
+        for i in range(6):
+            r = clerk.post(
+                f"{fs.base}/api/v1/outgoing/",
+                json={
+                    "document_type": "CV",
+                    "summary": f"V/v liên thông khi tiến trình dừng, đợt {round_} số {i}",
+                    "signer": "Nguyễn Văn Ấn",
+                    "recipients": [{"name": setup["partner_name"]}],
+                },
+                timeout=60,
+            )
+            assert r.status_code == 201, r.text
+            doc_id = int(r.json()["id"])
+            for step in ("issue", "send"):
+                done = clerk.post(
+                    f"{fs.base}/api/v1/outgoing/{doc_id}/{step}/", json={}, timeout=60
+                )
+                assert done.status_code == 200, done.text
+            batch.append(doc_id)
+        sent += batch
+        fs.start_worker("exchange")
+
+        def delivering(b: list[int] = batch) -> bool:
+            rows = _deliveries(fs, b)
+            return any(r[3] == "running" for r in rows) or all(r[1] == "sent" for r in rows)
+
+        _poll(delivering, 240, "a delivery to start", fs)
+        time.sleep(rng.uniform(0.0, 1.0))  # a random point in the backlog
+        fs.stack.kill("worker-exchange")
+        killed_running += any(row[3] == "running" for row in _deliveries(fs, batch))
+        fs.start_worker("exchange")
+    print(f"exchange: {killed_running} of {ROUNDS} kills inside a delivery")
+    assert killed_running >= 1
+    settle(fs, timeout=240)
+
+    rows = _deliveries(fs, sent)
+    print(f"exchange: {sum(int(r[4]) > 1 for r in rows)} of {len(rows)} deliveries run again")
+    # One message and one job per document, sent, the job done.
+    assert [int(r[0]) for r in rows] == sorted(sent), rows
+    assert {(r[1], r[3]) for r in rows} == {("sent", "done")}, rows
+    # At the receiver each DocumentId was received once and made one incoming document.
+    received = fs.sql(
+        "SELECT edxml_id, count(*) FROM exchange_receivedpackage"  # noqa: S608
+        f" WHERE organization_id = {setup['receiver']} GROUP BY edxml_id"
+    )
+    assert sorted(received) == sorted([r[2], "1"] for r in rows), received
+    incoming = fs.sql(
+        "SELECT summary, count(*) FROM registry_document"  # noqa: S608
+        f" WHERE organization_id = {setup['receiver']} AND direction = 'incoming'"
+        " GROUP BY summary"
+    )
+    assert len(incoming) == len(sent) and {c for _, c in incoming} == {"1"}, incoming
+    # Back at the sender: every recipient delivered, its status 01 applied once.
+    ids = ",".join(str(i) for i in sent)
+    statuses = fs.sql(
+        "SELECT r.status, count(s.id) FILTER (WHERE s.code = '01' AND s.applied)"  # noqa: S608
+        " FROM registry_recipient r LEFT JOIN exchange_receivedstatus s ON s.recipient_id = r.id"
+        f" WHERE r.document_id IN ({ids}) GROUP BY r.id, r.status"
+    )
+    assert statuses == [["delivered", "1"]] * len(sent), statuses
+
+
+def test_package_export_killed_halfway_leaves_no_package_and_runs_again(fs: FaultStack) -> None:
+    """``vanthu export-package`` builds the bag in a hidden staging folder and renames it at the
+    end (docs/preservation.md): killed at a random point, OUT does not exist (or is whole), and
+    the same command run again succeeds and validates with ``bagit``."""
+    clerk = fs.session("vanthu")
+    rng = random.Random()
+    r = clerk.post(
+        f"{fs.base}/api/v1/dossiers/",
+        json={
+            "code": f"SC-{uuid.uuid4().hex[:6]}",
+            "title": "Hồ sơ thử xuất gói khi tiến trình dừng",
+            "year": datetime.date.today().year,
+            "retention_years": 10,
+        },
+        timeout=60,
+    )
+    assert r.status_code == 201, r.text
+    dossier = int(r.json()["id"])
+    for i in range(3):
+        doc = _register(clerk, fs.base, f"V/v tài liệu của hồ sơ xuất gói {i}")
+        up = clerk.post(
+            f"{fs.base}/api/v1/incoming/{doc['id']}/files/",
+            files={"file": (f"tep-{i}.bin", os.urandom(4 * 2**20), "application/octet-stream")},
+            timeout=60,
+        )
+        assert up.status_code == 201, up.text
+        filed = clerk.post(
+            f"{fs.base}/api/v1/dossiers/{dossier}/documents/", json={"document": doc["id"]},
+            timeout=60,
+        )  # fmt: skip
+        assert filed.status_code == 201, filed.text
+    exports = fs.stack.folder / "xuat-goi"
+    exports.mkdir()
+
+    def export(out: Path) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [str(BIN / "vanthu"), "export-package", "--dossier", str(dossier),
+             "--user", "vanthu", str(out)],
+            env=fs.stack.env, cwd=fs.stack.folder, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, process_group=0,
+        )  # fmt: skip
+
+    def staged(out: Path) -> list[Path]:
+        return sorted(exports.glob(f".{out.name}.partial-*"))
+
+    # A whole run first: how long the staging folder lives, so that kills land inside it.
+    out = exports / "goi-0"
+    proc = export(out)
+    while not staged(out) and proc.poll() is None:
+        time.sleep(0.01)
+    staging_at = time.monotonic()
+    while not out.exists() and proc.poll() is None:
+        time.sleep(0.01)
+    building = time.monotonic() - staging_at
+    output = proc.communicate(timeout=600)[0]
+    assert proc.returncode == 0, output.decode(errors="replace")[-3000:]
+    bagit.Bag(str(out)).validate()
+
+    killed_midway = 0
+    for round_ in range(1, ROUNDS + 1):
+        out = exports / f"goi-{round_}"
+        proc = export(out)
+        while not staged(out) and proc.poll() is None:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, building))  # a random point of the build
+        running = proc.poll() is None
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        left = [p.name for p in exports.iterdir() if p.name.startswith((out.name, f".{out.name}"))]
+        if running and not out.exists():
+            killed_midway += 1
+            # Nothing claims to be a package: only the hidden staging folder, or nothing.
+            assert all(n.startswith(f".{out.name}.partial-") for n in left), left
+        else:
+            # It had renamed OUT into place before the kill: then OUT is the whole package.
+            assert out.exists(), f"exit {proc.returncode}, nothing exported"
+            bagit.Bag(str(out)).validate()
+            continue
+        again = export(out)
+        output = again.communicate(timeout=600)[0]
+        assert again.returncode == 0, output.decode(errors="replace")[-3000:]
+        bag = bagit.Bag(str(out))
+        bag.validate()
+        assert len(list(bag.payload_files())) >= 3
+    print(f"export: {killed_midway} of {ROUNDS} kills before the rename")
+    assert killed_midway >= 1
 
 
 def test_afterwards_nothing_needs_repair(fs: FaultStack) -> None:

@@ -35,15 +35,18 @@ ERROR_LENGTH = 500
 def extract_file_text(*, file_id: int) -> DocumentFile | None:
     """Extract (or OCR) the text of DocumentFile ``file_id`` and store what capture found.
 
-    Idempotent: a file already done is left alone. A refused input (corrupt, encrypted, too
-    many pages, …) ends as ``failed`` with its Vietnamese reason; an unexpected error marks the
-    file failed too and is re-raised so that the job is retried.
+    Idempotent: a file already done is only indexed again. A refused input (corrupt,
+    encrypted, too many pages, …) ends as ``failed`` with its Vietnamese reason; an unexpected
+    error marks the file failed too and is re-raised so that the job is retried.
     """
     with transaction.atomic():
         f = DocumentFile.objects.select_for_update().filter(pk=file_id).first()
         if f is None:
             return None
         if f.text_status == TextStatus.DONE:
+            # A worker killed after the text committed but before the index took it leaves
+            # this job to run again: index now, or the text is never searchable.
+            document_changed(f.document_id)
             return f
         f.text_status, f.text_error = TextStatus.WORKING, ""
         f.save(update_fields=["text_status", "text_error"])
@@ -215,6 +218,8 @@ def merge_ocr(*, file_id: int) -> DocumentFile | None:
     """Join the OCR'd ranges into one PDF/A and store what capture found, as one run would."""
     f = DocumentFile.objects.select_related("document__organization").filter(pk=file_id).first()
     if f is None or f.text_status != TextStatus.WORKING:
+        if f is not None and f.text_status == TextStatus.DONE:
+            document_changed(f.document_id)  # a run again after a kill: see extract_file_text
         return f
     parts = list(OcrRange.objects.filter(file=f).order_by("first"))
     if not parts or not all(r.done for r in parts):
