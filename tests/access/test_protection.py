@@ -249,3 +249,27 @@ def test_a_declassified_file_downloads_unmarked_and_whole(office: Office) -> Non
     )
     # The stored file stays encrypted at rest; the reader gets the original bytes, unmarked.
     assert body_of(api(office.specialist).get(url)) == data
+
+
+def test_the_api_takes_the_decision_s_date_and_refuses_a_future_one(office: Office) -> None:
+    document = office.classified("confidential", summary="Về việc ghi ngày quyết định")
+    url = f"/api/v1/documents/{document.pk}/declassify/"
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    answer = api(office.leader).post(
+        url, {"reason": "Hết nguy hại", "decided_on": tomorrow.isoformat()}, format="json"
+    )
+    assert answer.status_code == 400 and "decided_on" in answer.json()
+    answer = api(office.leader).post(
+        url, {"reason": "x", "decided_on": "24/13/2026"}, format="json"
+    )
+    assert answer.status_code == 400 and "decided_on" in answer.json()
+    _unchanged(document)
+    signed = timezone.localdate() - datetime.timedelta(days=1)
+    answer = api(office.leader).post(
+        url,
+        {"reason": "Hết nguy hại", "decision_ref": "16-QĐ/TU", "decided_on": signed.isoformat()},
+        format="json",
+    )
+    assert answer.status_code == 200, answer.content
+    decision = ClassificationDecision.objects.get(document=document)
+    assert decision.decided_on == signed and decision.decision_ref == "16-QĐ/TU"

@@ -79,6 +79,8 @@ class ProtectionOut(serializers.Serializer[Any]):
 class DecisionIn(serializers.Serializer[Any]):
     reason = serializers.CharField(allow_blank=True, trim_whitespace=False)
     decision_ref = serializers.CharField(required=False, allow_blank=True, default="")
+    # The date the decision was signed (ngày quyết định); today when not given.
+    decided_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class DowngradeIn(DecisionIn):
@@ -239,7 +241,11 @@ class DocumentProtection(APIView):
 
 
 def _decision(data: dict[str, Any]) -> services.Decision:
-    return services.Decision(reason=data["reason"], decision_ref=data.get("decision_ref") or "")
+    return services.Decision(
+        reason=data["reason"],
+        decision_ref=data.get("decision_ref") or "",
+        decided_on=data.get("decided_on"),
+    )
 
 
 class DocumentDeclassify(APIView):
