@@ -209,6 +209,8 @@ VANTHU_EXCHANGE_MAX_MB = int(os.environ.get("VANTHU_EXCHANGE_MAX_MB", "50"))
 VANTHU_EXCHANGE_TRUST_ROOTS = os.environ.get("VANTHU_EXCHANGE_TRUST_ROOTS", "")
 VANTHU_EXCHANGE_MAX_ATTEMPTS = int(os.environ.get("VANTHU_EXCHANGE_MAX_ATTEMPTS", "12"))
 VANTHU_EXCHANGE_TIMEOUT_SECONDS = float(os.environ.get("VANTHU_EXCHANGE_TIMEOUT_SECONDS", "30"))
+VANTHU_EXCHANGE_KEY_P12 = os.environ.get("VANTHU_EXCHANGE_KEY_P12", "")  # signs edXML (XML-DSig)
+VANTHU_EXCHANGE_KEY_PASSPHRASE = os.environ.get("VANTHU_EXCHANGE_KEY_PASSPHRASE", "")
 # Behind our own nginx the client address comes from X-Real-IP (docs/deploy.md).
 VANTHU_TRUST_PROXY = os.environ.get("VANTHU_TRUST_PROXY", "") == "1"
 # Our nginx says whether the client came over TLS; only then is X-Forwarded-Proto believed.

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tests.exchange.keys import PASSPHRASE, make_key
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -41,14 +43,28 @@ def wait_for(check: Callable[[], Any], timeout: float, what: str, every: float =
 
 
 class Installation:
-    def __init__(self, root: Path, code: str, name: str, symbol: str) -> None:
+    def __init__(
+        self,
+        root: Path,
+        code: str,
+        name: str,
+        symbol: str,
+        *,
+        workers: int = 1,
+        job_workers: int = 1,
+    ) -> None:
         self.code, self.name, self.symbol = code, name, symbol
+        # gunicorn workers (receiving) and job workers (sending, one delivery each at a time).
+        self.workers, self.job_workers = workers, job_workers
         self.data = root / code
         self.data.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.inbound = secrets.token_hex(20)  # the token the partner posts to our inbox with
         self.log = self.data / "serve.log"
+        # Its exchange key, made now: every package and status it sends is signed (XML-DSig).
+        key = self.data / "exchange-key.p12"
+        self.certificate = make_key(key, name)
         self.proc: subprocess.Popen[bytes] | None = None
         env = {k: v for k, v in os.environ.items() if not k.startswith(("VANTHU_", "DJANGO_"))}
         env.update(
@@ -63,6 +79,11 @@ class Installation:
             VANTHU_JOB_SWEEP_SECONDS="2",
             VANTHU_JOB_RESEND_SECONDS="3",
             VANTHU_LOG_LEVEL="WARNING",
+            # On a loaded machine importing the app can take longer than gunicorn's 30 s worker
+            # timeout, which then kills the worker before it ever answers.
+            GUNICORN_CMD_ARGS="--timeout 120",
+            VANTHU_EXCHANGE_KEY_P12=str(key),
+            VANTHU_EXCHANGE_KEY_PASSPHRASE=PASSPHRASE,
         )
         self.env = env
 
@@ -72,11 +93,12 @@ class Installation:
 
     def start(self) -> None:
         cmd = [sys.executable, "-m", "vanthu.cli", "serve", "--host", "127.0.0.1"]
-        cmd += ["--port", str(self.port), "--workers", "1", "--job-workers", "1"]
+        cmd += ["--port", str(self.port), "--workers", str(self.workers)]
+        cmd += ["--job-workers", str(self.job_workers)]
         out = self.log.open("ab")
         self.proc = subprocess.Popen(cmd, env=self.env, cwd=self.data, stdout=out, stderr=out)
 
-    def ready(self, timeout: float = 60) -> None:
+    def ready(self, timeout: float = 150) -> None:
         wait_for(lambda: self._status("/dang-nhap/") == 200, timeout, f"{self.code} to answer")
 
     def stop(self) -> None:
@@ -119,14 +141,18 @@ class Installation:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def pair(root: Path) -> tuple[Installation, Installation]:
-    a = Installation(root, "TUHN", "Thành ủy Hà Nội", "TU")
-    b = Installation(root, "TUHP", "Thành ủy Hải Phòng", "TU")
+def pair(
+    root: Path, *, workers: int = 1, job_workers: int = 1
+) -> tuple[Installation, Installation]:
+    each = {"workers": workers, "job_workers": job_workers}
+    a = Installation(root, "TUHN", "Thành ủy Hà Nội", "TU", **each)
+    b = Installation(root, "TUHP", "Thành ủy Hải Phòng", "TU", **each)
     return a, b
 
 
 def configure(a: Installation, b: Installation) -> None:
-    """Each installation knows the other as a partner, with the token the other issued."""
+    """Each installation knows the other as a partner: the token the other issued, and the
+    other's certificate, against which every message from it is verified."""
     for me, other in ((a, b), (b, a)):
         me.peer(
             "setup",
@@ -138,6 +164,7 @@ def configure(a: Installation, b: Installation) -> None:
             endpoint=other.inbox,
             inbound=me.inbound,
             outbound=other.inbound,
+            certificate=other.certificate,
         )
 
 

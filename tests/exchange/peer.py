@@ -35,6 +35,7 @@ def _setup(args: dict[str, Any]) -> dict[str, Any]:
         endpoint_url=args["endpoint"],
         service_user=service,
         token=args["outbound"],
+        certificate_pem=args.get("certificate", ""),
     )
     return {"organization": org.pk}
 
@@ -101,7 +102,12 @@ def _report(args: dict[str, Any]) -> dict[str, Any]:
         "incoming": sorted(incoming.values_list("summary", flat=True)),
         "outbox": dict(Counter(OutboxMessage.objects.values_list("status", flat=True))),
         "attempts": max(OutboxMessage.objects.values_list("attempts", flat=True), default=0),
+        "attempts_total": sum(OutboxMessage.objects.values_list("attempts", flat=True)),
         "errors": [m.last_error[:200] for m in OutboxMessage.objects.exclude(last_error="")][:3],
+        "signed": sum(
+            b"<ds:Signature" in bytes(p)
+            for p in OutboxMessage.objects.values_list("payload", flat=True)
+        ),
         "statuses": statuses,
         "recipients": dict(recipients),
     }

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from tests.exchange.conftest import BOMB, package_bytes, status_from_partner
 from vanthu.audit.models import Event
 from vanthu.exchange import edxml
-from vanthu.exchange.models import Partner, ReceivedPackage
+from vanthu.exchange.models import Partner, ReceivedPackage, ReceivedStatus
 from vanthu.orgs.models import Organization
 from vanthu.registry.models import Document
 
@@ -115,3 +115,21 @@ def test_a_package_for_two_of_our_organisations_reaches_each_once(
     assert _post(data, partner_token).status_code == 202
     documents = Document.objects.filter(direction="incoming")
     assert sorted(d.organization.code for d in documents) == ["DU1", "TU"]
+
+
+def test_a_04_arriving_after_the_06_does_not_move_our_view_backwards(
+    sent_document: Document, partner_token: str
+) -> None:
+    # Delivered concurrently or retried, the partner's 06 may overtake its 04 and 05.
+    assert _post(status_from_partner(sent_document, "06", 6), partner_token).json() == {
+        "applied": True,
+        "code": "06",
+    }
+    for code, minute in (("04", 4), ("05", 5), ("03", 3)):
+        answer = _post(status_from_partner(sent_document, code, minute), partner_token)
+        assert answer.status_code == 202
+        assert answer.json() == {"applied": False, "code": code}
+    assert sent_document.recipients.get().status == "done"
+    # Every message is kept, in the order the partner sent them.
+    codes = list(ReceivedStatus.objects.values_list("code", "applied"))
+    assert codes == [("03", False), ("04", False), ("05", False), ("06", True)]

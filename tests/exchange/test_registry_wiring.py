@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tests.exchange.conftest import package_bytes
 from vanthu.exchange import services
 from vanthu.exchange.models import OutboxMessage, Partner
 from vanthu.registry import sending
+from vanthu.registry import services as registry
 from vanthu.registry.models import Document
 
 
@@ -39,3 +41,22 @@ def test_registering_and_returning_a_received_document_answer_03_and_02(
     )
     sending.return_delivered(actor=clerk, document=other, reason="Gửi nhầm nơi nhận")
     assert _codes(first) == ["03", "02"]
+
+
+def test_assignment_answers_04_then_05_and_completion_06_each_once(
+    tu: Any, clerk: Any, partner: Partner, make_user: Callable[..., Any]
+) -> None:
+    leader = make_user(username="ld_tu", organization=tu, roles=["leader"], clearance="secret")
+    lead = make_user(username="cv_tu", organization=tu, roles=["specialist"], clearance="secret")
+    received = services.receive_package(organization=tu, data=package_bytes(), partner=partner)
+    document = sending.register_delivered(actor=clerk, document=received)
+    document = registry.assign(actor=leader, document=document, lead=lead)
+    # domain.md §7.3: phân công (04), then đang xử lý (05) — our registry's "đang xử lý" starts
+    # with the assignment (Document.status in_progress).
+    assert document.status == "in_progress"
+    assert _codes(document) == ["03", "04", "05"]
+    # Assigned again (another lead): the partner already knows; nothing more goes.
+    registry.assign(actor=leader, document=document, lead=leader)
+    assert _codes(document) == ["03", "04", "05"]
+    registry.complete(actor=leader, document=document)
+    assert _codes(document) == ["03", "04", "05", "06"]

@@ -57,7 +57,8 @@ class Inbox(APIView):
     )
     def post(self, request: Request) -> HttpResponse | Response:
         partner = _partner(request)
-        data = _body(request, partner)
+        # The signature is checked before anything else reads the message (dsig.py).
+        data = services.verified(data=_body(request, partner), partner=partner)
         try:
             kind = edxml.message_kind(data)
         except edxml.EdxmlError:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from cryptography import x509
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +36,17 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organ_id})"
+
+    def clean(self) -> None:
+        # Every message from this partner is verified against it (dsig.py): refuse a typo here
+        # rather than every message later.
+        if self.certificate_pem.strip():
+            try:
+                x509.load_pem_x509_certificate(self.certificate_pem.strip().encode())
+            except ValueError as exc:
+                raise ValidationError(
+                    {"certificate_pem": _("Chứng thư số không đọc được (cần định dạng PEM).")}
+                ) from exc
 
 
 class ReceivedPackage(models.Model):

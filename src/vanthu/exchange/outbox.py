@@ -250,7 +250,8 @@ def _sent(message: OutboxMessage, attempts: int, body: bytes) -> None:
     if message.kind == OutboxMessage.Kind.PACKAGE:
         # The partner's 202 carries its status 01 ("Đã đến"): apply it as if it had been posted.
         try:
-            services.receive_status(data=body, partner=message.partner)
+            data = services.verified(data=body, partner=message.partner)
+            services.receive_status(data=data, partner=message.partner)
         except ValidationError as exc:
             note = _("Gói tin đã gửi nhưng trạng thái 01 trả về không đọc được: %s") % exc
     now = timezone.now()

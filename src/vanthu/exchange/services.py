@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanthu.audit.services import record
-from vanthu.exchange import edxml
+from vanthu.exchange import dsig, edxml
 from vanthu.exchange.models import Partner, ReceivedPackage, ReceivedStatus
 from vanthu.orgs.models import DocumentType, Organization
 from vanthu.registry import files
@@ -145,7 +145,8 @@ def build_package(
         attachments=attachments,
     )
     try:
-        return edxml.build_package_xml(package)
+        # Signed with the installation's exchange key when one is configured (dsig.py).
+        return dsig.sign(edxml.build_package_xml(package))
     except edxml.EdxmlError as exc:
         raise ValidationError({"package": [str(exc)]}) from exc
 
@@ -180,6 +181,29 @@ def _partner_for(organ_id: str, partner: Partner | None) -> Partner:
     if found is None:
         raise edxml.EdxmlError(_("Nơi gửi %s không phải đối tác liên thông.") % organ_id)
     return found
+
+
+def verified(*, data: bytes, partner: Partner) -> bytes:
+    """The signed content of a partner's message, checked against its certificate (dsig.py).
+
+    Runs before anything else reads the message; a refusal is audited and stores nothing.
+    """
+    try:
+        return dsig.verify(data, partner.certificate_pem)
+    except dsig.SignatureError as exc:
+        raise refuse(
+            action="exchange.signature.refuse",
+            message=str(exc),
+            organization=None,
+            details={"size": len(data), "partner": partner.organ_id},
+        ) from exc
+    except edxml.EdxmlError as exc:
+        raise refuse(
+            action="exchange.package.refuse",
+            message=str(exc),
+            organization=None,
+            details={"size": len(data), "partner": partner.organ_id},
+        ) from exc
 
 
 # --- receiving packages ------------------------------------------------------------------------
@@ -398,7 +422,7 @@ def build_status(
         staff=staff,
         department=department,
     )
-    return edxml.build_status_xml(message)
+    return dsig.sign(edxml.build_status_xml(message))
 
 
 def _sent_document(document_id: str) -> Document:

@@ -378,6 +378,7 @@ def assign(
         },
     )
     _tell_partner(document, "04")
+    _tell_partner(document, "05")  # Status.IN_PROGRESS starts here (docs/exchange.md, 05)
     notify.assigned_after_commit(document, assigned_ids)
     document_changed(document.pk)
     return document
