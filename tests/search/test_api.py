@@ -142,7 +142,13 @@ def test_classified_title_is_not_even_counted(city: Any, make_user: Any, make_do
     outsider = make_user(organization=city.du2, roles=["clerk"], clearance="top_secret")
     make_doc(city.du1, "Phương án tác chiến tuyệt mật", secrecy="top_secret")
     answer = client_for(outsider).get("/api/v1/search/", {"q": "tác chiến"})
-    assert answer.json() == {"count": 0, "next": None, "previous": None, "results": []}
+    assert answer.json() == {
+        "count": 0,
+        "count_exact": True,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
 
 
 def test_anonymous_is_refused(db: Any) -> None:
