@@ -6,8 +6,11 @@ import datetime
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from vanthu.core.text import encode_legacy
+from vanthu.core.text import encode_legacy, fold
+from vanthu.legacy import rows
 from vanthu.legacy.columns import auto_mapping, find_header, fold_header, is_column_numbers
 from vanthu.legacy.reading import sniff_encoding
 from vanthu.legacy.values import (
@@ -140,3 +143,10 @@ def test_csv_encodings_are_sniffed() -> None:
     assert sniff_encoding(b"\xef\xbb\xbf" + text.encode("utf-8")) == "utf-8-sig"
     assert sniff_encoding(as_cp1258(text)) == "cp1258"
     assert sniff_encoding(encode_legacy(text, "tcvn3").encode("latin-1")) == "latin-1"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=30))
+def test_symbols_fold_alike_by_the_ascii_shortcut(symbol: str) -> None:
+    assert rows._fold_symbol(symbol) == fold(symbol)
+    assert rows._fold_symbol(symbol + "Đ") == fold(symbol + "Đ")

@@ -6,6 +6,7 @@ import datetime
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.utils import timezone
@@ -31,6 +32,16 @@ TEXT_FIELDS = {
 # The default type of a register row that names none: old registers' "V/v …" entries are
 # công văn (NĐ 30 Phụ lục I: công văn has no type word in its symbol).
 DEFAULT_TYPE = "CV"
+DATE_CACHE = 100_000
+_MISSING: Any = object()
+# Issuers and type names repeat on every page of a register: folded once each.
+_fold = lru_cache(maxsize=1 << 14)(fold)
+
+
+def _fold_symbol(text: str) -> str:
+    """fold() of a số, ký hiệu, unique per row: printable ASCII (most symbols) only needs
+    lower-casing, since fold() changes nothing else there."""
+    return text.lower() if text.isascii() and text.isprintable() else fold(text)
 
 
 @dataclass
@@ -65,7 +76,7 @@ class Catalogue:
         self.orgs = {fold(name): pk for pk, name in Organization.objects.values_list("pk", "name")}
 
     def type_named(self, text: str) -> DocumentType | None:
-        return self.by_code.get(text) or self.by_name.get(fold(text))
+        return self.by_code.get(text) or self.by_name.get(_fold(text))
 
     def type_abbreviated(self, abbreviation: str, style: str) -> DocumentType | None:
         style = style or "state"
@@ -103,6 +114,8 @@ class RowBuilder:
         self.decoders = {f: ColumnDecoder() for f in self.mapping if f in TEXT_FIELDS}
         self.encodings: Counter[str] = Counter()
         self.actor: User | None = None
+        self._dates: dict[tuple[type, Any], datetime.date | str | None] = {}
+        self._midnight: dict[datetime.date, datetime.datetime] = {}
 
     def _cell(self, values: Sequence[Any], name: str) -> Any:
         index = self.mapping.get(name)
@@ -116,11 +129,24 @@ class RowBuilder:
         self.encodings[encoding] += 1
         return text
 
+    def _parsed_date(self, raw: Any) -> datetime.date | str | None:
+        """parse_date of ``raw``, or its error message; a register repeats each day's date, so
+        each distinct cell value is parsed once (up to DATE_CACHE values)."""
+        key = (type(raw), raw)
+        found = self._dates.get(key, _MISSING)
+        if found is _MISSING:
+            try:
+                found = parse_date(raw, today=self.today)
+            except DateError as exc:
+                found = str(exc)
+            if len(self._dates) < DATE_CACHE:
+                self._dates[key] = found
+        return found
+
     def _date(self, values: Sequence[Any], name: str, reasons: list[str]) -> datetime.date | None:
-        try:
-            found = parse_date(self._cell(values, name), today=self.today)
-        except DateError as exc:
-            reasons.append(f"{FIELD_LABELS[name]}: {exc}")
+        found = self._parsed_date(self._cell(values, name))
+        if isinstance(found, str):
+            reasons.append(f"{FIELD_LABELS[name]}: {found}")
             return None
         if found is not None and found > self.today:
             reasons.append(f"{FIELD_LABELS[name]} {found:%d/%m/%Y} ở tương lai.")
@@ -183,7 +209,7 @@ class RowBuilder:
             outcome.notes = notes
             return outcome
         sender = t.get("sender", "")
-        sender_org = self.catalogue.orgs.get(fold(sender)) if sender else None
+        sender_org = self.catalogue.orgs.get(_fold(sender)) if sender else None
         extra = [f"Nhập từ sổ cũ: {self.source_name}, dòng {number}."]
         if t.get("recipient"):
             extra.append(f"Đơn vị, người nhận: {t['recipient']}.")
@@ -197,7 +223,10 @@ class RowBuilder:
             extra.append(t["notes"])
         received_at = None
         if incoming:
-            received_at = timezone.make_aware(datetime.datetime.combine(on, datetime.time()))
+            received_at = self._midnight.get(on)
+            if received_at is None:
+                received_at = timezone.make_aware(datetime.datetime.combine(on, datetime.time()))
+                self._midnight[on] = received_at
         outcome.document = Document(
             direction=self.direction,
             organization=self.organization,
@@ -226,7 +255,7 @@ class RowBuilder:
         if not document.number_symbol:
             return None
         return (
-            fold(document.number_symbol).replace(" ", ""),
-            fold(document.sender),
+            _fold_symbol(document.number_symbol).replace(" ", ""),
+            _fold(document.sender),
             document.issued_date.isoformat() if document.issued_date else "",
         )

@@ -24,13 +24,14 @@ from django.utils.translation import gettext as _
 
 from vanthu.audit.services import record
 from vanthu.legacy import columns
+from vanthu.legacy.inserting import insert_documents
 from vanthu.legacy.models import ImportBatch, ImportProfile
 from vanthu.legacy.reading import Row, Source, open_source, refuse
 from vanthu.legacy.rows import Catalogue, RowBuilder, RowOutcome
 from vanthu.orgs.models import Organization, User
 from vanthu.registry.models import Direction, Document, Register
 from vanthu.registry.services import require_clerk
-from vanthu.search.indexing import index_documents
+from vanthu.search.indexing import index_created
 
 CHUNK = 2000
 REPORT_HEADER = ["Dòng", "Kết quả", "Lý do / ghi chú", "Số", "Số, ký hiệu", "Ngày", "Trích yếu"]
@@ -293,9 +294,10 @@ def _judge_chunk(
         for doc in documents:
             doc.register = register
             doc.created_by = run.builder.actor
-        Document.objects.bulk_create(documents, batch_size=500)
-        # In the same transaction: rolled back with the rows, searchable at once on commit.
-        index_documents([d.pk for d in documents])
+        insert_documents(documents, register)
+        # In the same transaction: rolled back with the rows, searchable at once on commit;
+        # built from the objects in hand (index_created), the same entries as a re-index.
+        index_created(documents)
     for outcome in outcomes:
         report.writerow(_report_line(outcome))
     result.total += len(outcomes)
