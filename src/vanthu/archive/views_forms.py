@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any, cast
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +30,7 @@ from vanthu.capture.pages import PAGE_WIDTH, parse_width
 from vanthu.orgs.models import User
 from vanthu.records import selectors as records_selectors
 from vanthu.records.models import Dossier
+from vanthu.web.views.common import int_param, own_organization
 
 # The viewer lists at most this many pages of one file on one screen.
 MAX_PAGES = 300
@@ -37,18 +38,6 @@ MAX_PAGES = 300
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-def _org(request: HttpRequest) -> Any:
-    org = _user(request).organization
-    if org is None:
-        raise Http404
-    return org
-
-
-def _int(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 12 else None
 
 
 def _date(raw: str | None) -> datetime.date | None:
@@ -60,7 +49,7 @@ def _date(raw: str | None) -> datetime.date | None:
 
 def _dossiers(user: User, raw: list[str]) -> list[Dossier]:
     """Dossiers named by id in a form; a missing or invisible one is a 404 (never a hint)."""
-    return [records_selectors.get_dossier(user, pk) for pk in map(_int, raw) if pk is not None]
+    return [records_selectors.get_dossier(user, pk) for pk in map(int_param, raw) if pk is not None]
 
 
 def _report(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
@@ -95,7 +84,7 @@ def create_fonds(request: HttpRequest) -> HttpResponse:
         "Đã tạo phông lưu trữ.",
         lambda: services_storage.create_fonds(
             actor=_user(request),
-            organization=_org(request),
+            organization=own_organization(request),
             kind=p.get("kind", ""),
             code=p.get("code", ""),
             name=p.get("name", ""),
@@ -107,7 +96,7 @@ def create_fonds(request: HttpRequest) -> HttpResponse:
 @require_POST
 def create_location(request: HttpRequest) -> HttpResponse:
     user, p = _user(request), request.POST
-    parent_pk = _int(p.get("parent"))
+    parent_pk = int_param(p.get("parent"))
     parent = (
         policy.visible(user, StorageLocation.objects.all()).filter(pk=parent_pk).first()
         if parent_pk
@@ -119,7 +108,7 @@ def create_location(request: HttpRequest) -> HttpResponse:
         "Đã thêm vị trí bảo quản.",
         lambda: services_storage.create_location(
             actor=user,
-            organization=_org(request),
+            organization=own_organization(request),
             kind=p.get("kind", ""),
             code=p.get("code", ""),
             name=p.get("name", ""),
@@ -183,7 +172,7 @@ def create_disposal(request: HttpRequest) -> HttpResponse:
     try:
         disposal = services_disposal.create_disposal(
             actor=user,
-            organization=_org(request),
+            organization=own_organization(request),
             dossiers=dossiers,
             title=p.get("title", ""),
             explanatory_note=p.get("explanatory_note", ""),
@@ -242,14 +231,14 @@ def disposal_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 def create_request(request: HttpRequest) -> HttpResponse:
     user, p = _user(request), request.POST
     dossiers = _dossiers(user, p.getlist("dossiers"))
-    days = _int(p.get("days"))
+    days = int_param(p.get("days"))
     return _act(
         request,
         "khai-thac",
         "Đã gửi phiếu yêu cầu khai thác.",
         lambda: services_use.create_request(
             actor=user,
-            organization=_org(request),
+            organization=own_organization(request),
             dossiers=dossiers,
             purpose=p.get("purpose", ""),
             mode=p.get("mode", ""),
@@ -328,8 +317,8 @@ def issue_copy(request: HttpRequest, pk: int) -> HttpResponse:
         copy, data = services_copy.issue_copy(
             actor=_user(request),
             request_pk=pk,
-            document_pk=_int(p.get("document")) or 0,
-            file_pk=_int(p.get("file")) or 0,
+            document_pk=int_param(p.get("document")) or 0,
+            file_pk=int_param(p.get("file")) or 0,
             kind=p.get("kind", ""),
             pages=p.get("pages", ""),
         )
@@ -350,7 +339,7 @@ def issue_copy(request: HttpRequest, pk: int) -> HttpResponse:
 def transfers(request: HttpRequest) -> HttpResponse:
     """The organisation's closed dossiers still to hand in, ticked into one transfer."""
     user = _user(request)
-    org = _org(request)
+    org = own_organization(request)
     if request.method == "POST":
         p = request.POST
         chosen = _dossiers(user, p.getlist("dossiers"))
@@ -453,14 +442,14 @@ def assign_number(request: HttpRequest, pk: int) -> HttpResponse:
     user, p = _user(request), request.POST
     transfer = selectors.get_transfer(user, pk)
     back = redirect("archive:transfer", pk=pk)
-    dossier_pk = _int(p.get("dossier"))
+    dossier_pk = int_param(p.get("dossier"))
     if dossier_pk is None or not transfer.items.filter(dossier_id=dossier_pk).exists():
         raise Http404
     dossier = records_selectors.get_dossier(user, dossier_pk)
-    fonds_pk, box_pk = _int(p.get("fonds")), _int(p.get("box"))
+    fonds_pk, box_pk = int_param(p.get("fonds")), int_param(p.get("box"))
     fonds = selectors_more.fonds_list(user).filter(pk=fonds_pk).first() if fonds_pk else None
     box = selectors_more.locations(user).filter(pk=box_pk).first() if box_pk else None
-    catalogue, number = _int(p.get("catalogue_number")), _int(p.get("file_number"))
+    catalogue, number = int_param(p.get("catalogue_number")), int_param(p.get("file_number"))
     if fonds is None:
         messages.error(request, "Phải chọn phông lưu trữ (tạo phông ở trang Lưu trữ).")
         return back

@@ -26,6 +26,7 @@ from vanthu.records.models import Dossier, FilePlan, FilePlanHeading
 from vanthu.records.services.bulk import BulkFilingError, add_documents
 from vanthu.records.services.common import RECORD_KEEPERS, leads, roles_in
 from vanthu.records.services.year_end import close_year, open_next_year, transfer_year
+from vanthu.web.views.common import int_param, own_organization
 
 PAGE_SIZE = 50
 NOT_FILED = "Chưa lập hồ sơ: có văn bản không đưa vào được (xem danh sách dưới); chưa lưu gì."
@@ -35,20 +36,8 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _org(request: HttpRequest) -> Organization:
-    org = _user(request).organization
-    if org is None:
-        raise Http404
-    return org
-
-
-def _int(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 12 else None
-
-
 def _year(raw: str | None) -> int:
-    value = _int(raw)
+    value = int_param(raw)
     return value if value is not None and 1930 <= value <= 9999 else timezone.localdate().year
 
 
@@ -137,7 +126,7 @@ def dossier_close(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     dossier = selectors.get_dossier(user, pk)
     raw_sheets = (request.POST.get("sheet_count") or "").strip()
-    sheets = _int(raw_sheets)
+    sheets = int_param(raw_sheets)
     if raw_sheets and sheets is None:
         messages.error(request, "Số tờ phải là số nguyên dương.")
         return redirect("records:detail", pk=pk)
@@ -170,7 +159,7 @@ def dossier_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def bulk_filing(request: HttpRequest) -> HttpResponse:
     """Lập hồ sơ hàng loạt: the year's documents not yet filed, checkboxes, a dossier."""
     user = _user(request)
-    org = _org(request)
+    org = own_organization(request)
     source = request.POST if request.method == "POST" else request.GET
     params = {k: (source.get(k) or "").strip() for k in ("nam", "loai", "tu_ngay", "den_ngay", "q")}
     year = _year(params["nam"])
@@ -178,8 +167,8 @@ def bulk_filing(request: HttpRequest) -> HttpResponse:
     problems: dict[int, list[str]] = {}
     chosen: list[int] = []
     if request.method == "POST":
-        chosen = [pk for pk in map(_int, request.POST.getlist("documents")) if pk is not None]
-        dossier_pk = _int(request.POST.get("dossier"))
+        chosen = [pk for pk in map(int_param, request.POST.getlist("documents")) if pk is not None]
+        dossier_pk = int_param(request.POST.get("dossier"))
         try:
             if dossier_pk is None:
                 raise ValidationError({"dossier": ["Phải chọn hồ sơ để đưa văn bản vào."]})
@@ -236,7 +225,7 @@ def _year_end_context(request: HttpRequest, user: User, org: Organization) -> di
 def year_end(request: HttpRequest) -> HttpResponse:
     """Kết thúc năm: three steps, each a button; each says what it did."""
     user = _user(request)
-    org = _org(request)
+    org = own_organization(request)
     return render(request, "records/year_end.html", _year_end_context(request, user, org))
 
 
@@ -244,7 +233,7 @@ def _year_end_step(
     request: HttpRequest, run: Callable[[User, Organization, int], str]
 ) -> HttpResponse:
     user = _user(request)
-    org = _org(request)
+    org = own_organization(request)
     year = _year(request.POST.get("nam"))
     try:
         done = run(user, org, year)
@@ -323,9 +312,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     """The file plans the user may see, and the form that starts one for a year."""
     user = _user(request)
     if request.method == "POST":
-        org = _org(request)
+        org = own_organization(request)
         raw_year = (request.POST.get("year") or "").strip()
-        year = _int(raw_year)
+        year = int_param(raw_year)
         if year is None:
             messages.error(request, "Năm của danh mục phải là số, ví dụ 2026.")
             return redirect("records:plans")
@@ -389,7 +378,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_add_heading(request: HttpRequest, pk: int) -> HttpResponse:
     user, p = _user(request), request.POST
     plan = selectors.get_file_plan(user, pk)
-    parent_pk = _int(p.get("parent"))
+    parent_pk = int_param(p.get("parent"))
     parent = selectors.get_plan_heading(plan, parent_pk) if parent_pk is not None else None
     return _act(
         request,
@@ -411,9 +400,9 @@ def plan_add_item(request: HttpRequest, pk: int) -> HttpResponse:
     user, p = _user(request), request.POST
     plan = selectors.get_file_plan(user, pk)
     back = f"/ho-so/danh-muc/{pk}/"
-    heading_pk = _int(p.get("heading"))
+    heading_pk = int_param(p.get("heading"))
     raw_years = (p.get("retention_years") or "").strip()
-    years = _int(raw_years)
+    years = int_param(raw_years)
     if heading_pk is None:
         messages.error(request, "Phải chọn đề mục cho hồ sơ.")
         return redirect(back)
@@ -421,7 +410,7 @@ def plan_add_item(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, NOT_A_NUMBER)
         return redirect(back)
     heading = selectors.get_plan_heading(plan, heading_pk)
-    responsible_pk = _int(p.get("responsible"))
+    responsible_pk = int_param(p.get("responsible"))
     responsible = User.objects.filter(pk=responsible_pk).first() if responsible_pk else None
     if responsible_pk and responsible is None:
         messages.error(request, "Người lập hồ sơ phải công tác tại tổ chức này.")
@@ -461,7 +450,7 @@ def plan_open_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     """Mở hồ sơ from an item of the approved plan: code, title, retention come from it."""
     user = _user(request)
     plan = selectors.get_file_plan(user, pk)
-    item_pk = _int(request.POST.get("item"))
+    item_pk = int_param(request.POST.get("item"))
     item = plan.items.filter(pk=item_pk).first() if item_pk is not None else None
     if item is None:
         raise Http404

@@ -1,4 +1,4 @@
-"""Helpers shared by the administration views."""
+"""Helpers shared by the web views (the administration pages and the office pages)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from vanthu.orgs.models import Organization, User
@@ -21,6 +21,21 @@ def admin_actor(request: HttpRequest) -> User:
         raise PermissionDenied
     orgtree.require_admin(user)
     return user
+
+
+def own_organization(request: HttpRequest) -> Organization:
+    """The signed-in user's organisation; a user without one gets 404 (nothing to show)."""
+    user = request.user
+    organization = user.organization if isinstance(user, User) else None
+    if organization is None:
+        raise Http404
+    return organization
+
+
+def int_param(raw: str | None) -> int | None:
+    """A form or query value as a positive id, or None (never a ValueError, never a huge int)."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
 
 
 def show_denied(form: forms.Form, exc: PermissionDenied) -> None:
