@@ -250,6 +250,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tags from the first path segment after /api/v1 (incoming, search, dossiers, ...): without
+    # it every operation shares one tag "v1", and Swagger UI shows one list of 150 operations.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     # One name per choice set, whichever serializer uses it (clearance and secrecy share codes).
     "ENUM_NAME_OVERRIDES": {
         "DocumentStatusEnum": "vanthu.registry.models.Status",

@@ -78,7 +78,8 @@ def browser_page(
         viewport={"width": 1280, "height": 900},
         base_url=live_server.url,
     )
-    context.set_default_timeout(10_000)
+    # 30 s: a page of a loaded 2-core machine can take 10 s; a failing wait costs only time.
+    context.set_default_timeout(int(os.environ.get("VANTHU_BROWSER_TIMEOUT_MS", "30000")))
     page = context.new_page()
     page.base_url = live_server.url
     yield page
