@@ -17,7 +17,7 @@ from PIL import Image
 
 from tests.capture import samples
 from tests.capture.scans import SAMPLES, blank_page, render, save, word_accuracy
-from vanthu.capture.ocr import image_to_pdf
+from vanthu.capture.ocr import image_to_pdf, ocr_pdf
 from vanthu.capture.pipeline import capture
 from vanthu.capture.quality import scan_properties
 
@@ -88,6 +88,40 @@ def test_upside_down_page_is_turned_and_flagged(tmp_path: Path) -> None:
     result = capture(scan, tmp_path)
     assert codes(result.quality_flags).get("rotated") == [1]
     assert "NGHỊ ĐỊNH" in result.text
+
+
+def test_sideways_page_is_turned_and_flagged(tmp_path: Path) -> None:
+    # Tesseract reads a page turned by 270° well by itself (its lines stand on end), so the
+    # page is found by its line boxes, not by its confidence, and still turned upright.
+    scan = save(render(SAMPLES[0], dpi=200).rotate(270, expand=True), tmp_path / "side.png")
+    result = capture(scan, tmp_path)
+    assert codes(result.quality_flags).get("rotated") == [1]
+    with pikepdf.open(result.pdfa_path) as pdf:
+        assert pdf.open_metadata().pdfa_status == "2B"
+        assert int(pdf.pages[0].get("/Rotate", 0)) % 360 != 0
+
+
+def test_orientation_is_checked_only_on_suspect_pages(tmp_path: Path) -> None:
+    """Three pages, the middle one upside down: only it gets Tesseract's orientation check and
+    is replaced, turned, in the PDF/A; the upright pages keep their first-pass text."""
+    pages = [
+        render(SAMPLES[4], dpi=200),
+        render(SAMPLES[5], dpi=200).rotate(180),
+        render(SAMPLES[6], dpi=200),
+    ]
+    source = tmp_path / "three.pdf"
+    pages[0].save(source, save_all=True, append_images=pages[1:], resolution=200.0)
+    result = ocr_pdf(source, tmp_path / "out.pdf")
+    checked = {p for p, m in result.measures.items() if m.orientation_checked}
+    assert checked == {2}
+    assert result.measures[2].orientation == 180
+    assert "QUYẾT ĐỊNH" in result.pages[0]
+    assert "NGHỊ ĐỊNH" in result.pages[1]
+    assert "THÔNG BÁO" in result.pages[2]
+    with pikepdf.open(tmp_path / "out.pdf") as pdf:
+        assert len(pdf.pages) == 3
+        assert pdf.open_metadata().pdfa_status == "2B"
+        assert [int(p.get("/Rotate", 0)) % 360 for p in pdf.pages] == [0, 180, 0]
 
 
 def _png_header_only(width: int, height: int) -> bytes:

@@ -22,10 +22,11 @@ import threading
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import img2pdf
 import ocrmypdf
+import pikepdf
 from django.conf import settings
 from ocrmypdf import exceptions as ocr_errors
 from PIL import Image, UnidentifiedImageError
@@ -133,28 +134,95 @@ def ocr_pdf(input_pdf: Path, output_pdf: Path) -> OcrResult:
     """OCR the pages of ``input_pdf`` that have no text; write a PDF/A-2b to ``output_pdf``.
 
     Pages that already carry text are kept as they are (``mode="skip"``), so a born-digital PDF
-    with a few scanned pages is OCR'd only where needed.
+    with a few scanned pages is OCR'd only where needed. Orientation is checked only for the
+    pages the OCR pass finds suspect (:func:`_turn_suspect_pages`).
     """
     with _LOCK:
-        tesseract_plugin.MEASUREMENTS.clear()
         # OCRmyPDF passes this on to every tesseract it starts (see the module docstring).
         os.environ["OMP_THREAD_LIMIT"] = "1"
         pdfa = True
+        output_type = "pdfa-2"
         try:
-            _run(input_pdf, output_pdf, output_type="pdfa-2")
+            measures = _measured_run(input_pdf, output_pdf, output_type=output_type)
         except ocr_errors.PdfaConversionFailedError:
             # The validator refused (e.g. fonts of a born-digital page cannot be embedded):
             # keep a plain two-layer PDF rather than lose the OCR; quality flags say so.
             log.warning("PDF/A conversion refused for %s; keeping a plain PDF", input_pdf)
-            tesseract_plugin.MEASUREMENTS.clear()
-            _run(input_pdf, output_pdf, output_type="pdf")
-            pdfa = False
-        measures = dict(tesseract_plugin.MEASUREMENTS)
-        tesseract_plugin.MEASUREMENTS.clear()
+            output_type, pdfa = "pdf", False
+            measures = _measured_run(input_pdf, output_pdf, output_type=output_type)
+        _turn_suspect_pages(input_pdf, output_pdf, measures, output_type=output_type)
     return OcrResult(pages=pdf_page_texts(output_pdf), pdfa=pdfa, measures=measures)
 
 
-def _run(input_pdf: Path, output_pdf: Path, *, output_type: str) -> None:
+def _measured_run(
+    input_pdf: Path, output_pdf: Path, *, output_type: str, pages: list[int] | None = None
+) -> dict[int, tesseract_plugin.PageMeasure]:
+    tesseract_plugin.MEASUREMENTS.clear()
+    try:
+        _run(input_pdf, output_pdf, output_type=output_type, pages=pages)
+        return dict(tesseract_plugin.MEASUREMENTS)
+    finally:
+        tesseract_plugin.MEASUREMENTS.clear()
+
+
+def _turn_suspect_pages(
+    input_pdf: Path,
+    output_pdf: Path,
+    measures: dict[int, tesseract_plugin.PageMeasure],
+    *,
+    output_type: str,
+) -> None:
+    """Orientation detection for the pages that need it, not for every page.
+
+    Tesseract's orientation check (OSD) on a 300 dpi preview costs as much CPU as the OCR of a
+    page (docs/capture.md); scans are almost always upright and upright text reads with high
+    confidence. So the first pass runs without it, and only the pages it finds suspect
+    (low confidence, or lines standing on end) are OCR'd again with ``rotate_pages``; a page
+    that turns out turned replaces its first-pass page, text layer and all, in ``output_pdf``.
+    """
+    suspects = sorted(p for p, m in measures.items() if m.needs_orientation_check())
+    if not suspects:
+        return
+    with tempfile.TemporaryDirectory(prefix="vanthu-ocr-turn-") as tmp:
+        second = Path(tmp) / "turned.pdf"
+        checked = _measured_run(input_pdf, second, output_type=output_type, pages=suspects)
+        turned = [
+            p
+            for p in suspects
+            if p in checked
+            and checked[p].orientation
+            and checked[p].orientation_confidence >= ORIENTATION_CONFIDENCE
+        ]
+        for page in suspects:
+            if page in checked:
+                first = measures[page]
+                first.orientation_checked = True
+                first.orientation = checked[page].orientation
+                first.orientation_confidence = checked[page].orientation_confidence
+        if not turned:
+            return
+        merged = Path(tmp) / "merged.pdf"
+        with pikepdf.open(output_pdf) as pdf, pikepdf.open(second) as fixed:
+            for page in turned:
+                pdf.pages[page - 1] = fixed.pages[page - 1]
+            pdf.save(merged)
+        merged.replace(output_pdf)
+        for page in turned:
+            measures[page] = checked[page]
+
+
+def _run(
+    input_pdf: Path, output_pdf: Path, *, output_type: str, pages: list[int] | None = None
+) -> None:
+    # The first pass (no ``pages``) skips orientation detection; the second, on suspect pages
+    # only, does it (see _turn_suspect_pages).
+    orientation: dict[str, Any] = {"rotate_pages": False}
+    if pages is not None:
+        orientation = {
+            "rotate_pages": True,
+            "rotate_pages_threshold": ORIENTATION_CONFIDENCE,
+            "pages": ",".join(map(str, pages)),
+        }
     try:
         code = ocrmypdf.ocr(
             input_pdf,
@@ -166,13 +234,12 @@ def _run(input_pdf: Path, output_pdf: Path, *, output_type: str) -> None:
             jobs=1,
             use_threads=True,
             optimize=0,
-            rotate_pages=True,
-            rotate_pages_threshold=ORIENTATION_CONFIDENCE,
             tesseract_timeout=page_timeout(),
             tesseract_non_ocr_timeout=min(page_timeout(), 60.0),
             max_image_mpixels=MAX_IMAGE_PIXELS / 1_000_000,
             progress_bar=False,
             plugins=[PLUGIN],
+            **orientation,
         )
     except ocr_errors.EncryptedPdfError as exc:
         raise refuse("PDF được mã hóa: hãy gửi bản không đặt mật khẩu.") from exc
