@@ -121,7 +121,7 @@ def configure(n_docs: int, n_orgs: int) -> bool:
 def generate(n_docs: int, n_orgs: int, rng: random.Random) -> str:
     from vanthu.orgs.models import DocumentType, Organization
     from vanthu.registry.models import Document
-    from vanthu.search import backends
+    from vanthu.search import access, backends
     from vanthu.search.query import exact_tokens, folded_tokens
 
     city = Organization.objects.create(code="TU", name="Thành ủy", symbol="TU", kind="committee")
@@ -165,10 +165,15 @@ def generate(n_docs: int, n_orgs: int, rng: random.Random) -> str:
         Document.objects.bulk_create(batch)
     created = time.monotonic() - started
     started = time.monotonic()
-    ids = list(Document.objects.order_by("pk").values_list("pk", "summary", "number_symbol"))
+    ids = list(
+        Document.objects.order_by("pk").values_list(
+            "pk", "summary", "number_symbol", "organization_id", "secrecy"
+        )
+    )
     index = {t: i for i, t in enumerate(texts)}
+    by_id = {o.pk: o for o in orgs}
     entries: list[backends.Entry] = []
-    for pk, summary, symbol in ids:
+    for pk, summary, symbol, org_id, secrecy in ids:
         own = index.get(summary, 0)
         f_tokens, e_tokens = list(folded[own]), list(exact[own])
         for _page in range(rng.randint(1, 3)):
@@ -185,6 +190,7 @@ def generate(n_docs: int, n_orgs: int, rng: random.Random) -> str:
                 exact=e_tokens,
                 symbol=folded_tokens(symbol),
                 sender=folded_tokens(rng.choice(senders)),
+                access=access.document_tokens(by_id[org_id].path, by_id[org_id].kind, secrecy),
             )
         )
         if len(entries) == 1000:
@@ -218,7 +224,11 @@ def index_size() -> str:
 
 
 def raw(q: str) -> int:
-    """The same compiled match and window as the selector, without the access rules."""
+    """The engine doing the selector's work without the access rules, ranked the engine's own
+    way: the same compiled match, the newest RANK_WINDOW matches scored with bm25 (FTS5) or
+    ts_rank (PostgreSQL) in the reading statement, then counting on up to the window (ids
+    only); no access tokens, no policy probe, no exact-spelling pass, no re-check, no page or
+    snippets. (The selector ranks without bm25 on SQLite: docs/search.md.)"""
     from django.db import connection
 
     from vanthu.search import backends
@@ -226,14 +236,23 @@ def raw(q: str) -> int:
 
     compiled = backends.compile_query(parse(q))
     col = backends.id_column()
+    head = backends.RANK_WINDOW
+    ranked = compiled.rank_params or compiled.params
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {col}, {compiled.score} FROM {backends.TABLE} WHERE {compiled.where} "
             f"ORDER BY {col} DESC LIMIT %s",
-            [*compiled.score_params, *compiled.params, backends.COUNT_CAP + 1],
+            [*compiled.score_params, *ranked, head + 1],
         )
-        rows = sorted(cursor.fetchall(), key=lambda r: -(r[1] or 0))
-    return len(rows)
+        rows = sorted(cursor.fetchall(), key=lambda r: -r[0])
+        if len(rows) <= head:
+            return len(rows)
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT {col} FROM {backends.TABLE} WHERE {compiled.where} "
+            f"AND {col} < %s ORDER BY {col} DESC LIMIT %s) AS rest",
+            [*compiled.params, rows[head - 1][0], backends.COUNT_CAP - head + 1],
+        )
+        return head + int(cursor.fetchone()[0])
 
 
 def main() -> None:

@@ -36,6 +36,32 @@ def test_exact_diacritics_rank_first(clerk: User, make_doc: Any, city: Any) -> N
     assert ids(clerk, "mất") == [lost.pk, secret.pk]
 
 
+def test_an_exact_match_older_than_the_window_still_ranks_first(
+    clerk: User, make_doc: Any, city: Any, monkeypatch: Any
+) -> None:
+    # The first pass takes the newest RANK_WINDOW matches; "mật" itself is older than all of
+    # them, so only the exact-spelling pass brings it into the ranked candidates.
+    monkeypatch.setattr(backends, "RANK_WINDOW", 3)
+    secret = make_doc(city.du1, "Báo cáo về văn bản mật")
+    make_doc(city.du2, "Báo cáo văn bản mật của đơn vị khác")  # another branch: never counted
+    lost = [make_doc(city.du1, f"Báo cáo lần {n} về việc mất tài liệu") for n in range(5)]
+    page = search_documents(clerk, "mật", limit=2)
+    assert page.count == 6 and page.count_exact
+    assert [h.document.pk for h in page.hits] == [secret.pk, lost[-1].pk]
+    # With a word typed without marks the exact pass also checks the whole query.
+    page = search_documents(clerk, "mật bao", limit=2)
+    assert page.count == 6 and [h.document.pk for h in page.hits] == [secret.pk, lost[-1].pk]
+    assert search_documents(clerk, "mật -văn", limit=2).count == 5
+    # Typed without marks, nothing is exact: newest first among equals, and the old document
+    # stays outside the ranked window.
+    page = search_documents(clerk, "mat", limit=2)
+    assert page.count == 6 and [h.document.pk for h in page.hits] == [lost[-1].pk, lost[-2].pk]
+    # A deeper page than the window widens the first pass: every match is reached.
+    deep = search_documents(clerk, "mật", offset=4, limit=2)
+    assert {h.document.pk for h in deep.hits} <= {d.pk for d in lost}
+    assert len(deep.hits) == 2
+
+
 @pytest.mark.parametrize(
     ("stored", "typed"),
     [

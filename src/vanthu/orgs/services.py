@@ -14,6 +14,7 @@ from vanthu.access import policy
 from vanthu.audit.services import record
 from vanthu.core.enums import Clearance, OrgKind, Role, Secrecy
 from vanthu.orgs.models import Organization, Position, Term, User
+from vanthu.search.indexing import organization_changed
 
 
 def _check_kind(kind: str, parent: Organization | None) -> None:
@@ -96,6 +97,9 @@ def update_organization(
         _rebase_subtree(old_path, org.path)
         changed["parent"] = new_parent.pk if new_parent else None
     org.save()
+    if "kind" in changed or "parent" in changed:
+        # Who may find the subtree's documents changed: their search access tokens follow.
+        organization_changed(org)
     record(action="org.update", actor=actor, organization=org, obj=org, details=changed)
     return org
 

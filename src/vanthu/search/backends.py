@@ -17,12 +17,13 @@ every token is quoted, so user text never becomes engine syntax.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from vanthu.search.query import Clause, ParsedQuery, prefix_splits
 
@@ -42,6 +43,8 @@ class Entry:
     exact: Sequence[str]
     symbol: Sequence[str]
     sender: Sequence[str]
+    # Access tokens (indexing.access_tokens): who may find this entry, matched by the engine.
+    access: Sequence[str] = ()
 
 
 def vendor() -> str:
@@ -62,8 +65,8 @@ def upsert(entries: Sequence[Entry]) -> None:
     with connection.cursor() as cursor:
         if vendor() == "postgresql":
             cursor.executemany(
-                f"INSERT INTO {TABLE} (document_id, folded, exact, symbol, sender) "
-                "VALUES (%s, %s::tsvector, %s::tsvector, %s::tsvector, %s::tsvector)",
+                f"INSERT INTO {TABLE} (document_id, folded, exact, symbol, sender, access) "
+                "VALUES (%s, %s::tsvector, %s::tsvector, %s::tsvector, %s::tsvector, %s::tsvector)",
                 [
                     (
                         e.document_id,
@@ -71,14 +74,15 @@ def upsert(entries: Sequence[Entry]) -> None:
                         tsvector(e.exact),
                         tsvector(e.symbol),
                         tsvector(e.sender),
+                        tsvector(e.access),
                     )
                     for e in entries
                 ],
             )
         else:
             cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, folded, exact, symbol, sender) "
-                "VALUES (%s, %s, %s, %s, %s)",
+                f"INSERT INTO {TABLE} (rowid, folded, exact, symbol, sender, access) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
                 [
                     (
                         e.document_id,
@@ -86,6 +90,7 @@ def upsert(entries: Sequence[Entry]) -> None:
                         " ".join(e.exact),
                         " ".join(e.symbol),
                         " ".join(e.sender),
+                        " ".join(e.access),
                     )
                     for e in entries
                 ],
@@ -98,6 +103,19 @@ def delete(document_ids: Sequence[int]) -> None:
     marks = ", ".join(["%s"] * len(document_ids))
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE} WHERE {id_column()} IN ({marks})", list(document_ids))
+
+
+def set_access(tokens: Sequence[str], documents: Any) -> int:
+    """Set the access tokens of the entries of ``documents`` (a queryset of ``pk`` values)."""
+    sql, params = documents.query.sql_with_params()
+    value = tsvector(tokens) if vendor() == "postgresql" else " ".join(tokens)
+    cast = "::tsvector" if vendor() == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {TABLE} SET access = %s{cast} WHERE {id_column()} IN ({sql})",
+            [value, *params],
+        )
+        return max(cursor.rowcount, 0)
 
 
 def remove_orphans(documents_table: str) -> int:
@@ -143,8 +161,8 @@ def upsert_many(entries: Sequence[Entry]) -> None:
     delete([e.document_id for e in entries])
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {TABLE} (document_id, folded, exact, symbol, sender) "
-            "VALUES (%s, %s::tsvector, %s::tsvector, %s::tsvector, %s::tsvector)",
+            f"INSERT INTO {TABLE} (document_id, folded, exact, symbol, sender, access) "
+            "VALUES (%s, %s::tsvector, %s::tsvector, %s::tsvector, %s::tsvector, %s::tsvector)",
             [
                 (
                     e.document_id,
@@ -152,6 +170,7 @@ def upsert_many(entries: Sequence[Entry]) -> None:
                     tsvector_cached(e.exact),
                     tsvector_cached(e.symbol),
                     tsvector_cached(e.sender),
+                    tsvector_cached(e.access),
                 )
                 for e in entries
             ],
@@ -195,6 +214,18 @@ class Compiled:
     params: list[Any]
     score: str
     score_params: list[Any]
+    # FTS5: the MATCH expression of the scoring statement (with the pair boosts).
+    rank_params: list[Any] = field(default_factory=list)
+    # Every word typed with diacritics found in that spelling (FTS5 expression or tsquery on
+    # ``exact``); empty when no word has marks. Such matches rank first (EXACT_TIER).
+    exact: str = ""
+    # Every clause is a positive word or phrase of the text typed with marks (no prefix, no
+    # exclusion, no field): matching ``exact`` then implies matching the whole query, so the
+    # exact-spelling pass reads only the exact column (PostgreSQL: no re-read of ``folded``).
+    exact_only: bool = False
+    # FTS5: (weight, expression) of the cheap score: words kept together, a hit in the
+    # number/symbol field. Each is matched over the candidates only, never bm25.
+    features: list[tuple[float, str]] = field(default_factory=list)
 
 
 def compile_query(parsed: ParsedQuery) -> Compiled:
@@ -241,6 +272,12 @@ def _fts_negative(c: Clause) -> str:
     return _fts_phrase(_FTS_COLUMN[c.column], c.folded, prefix=c.prefix)
 
 
+def _exact_only(parsed: ParsedQuery) -> bool:
+    return not parsed.negatives and all(
+        c.column == "text" and c.has_marks and not c.prefix for c in parsed.clauses
+    )
+
+
 def _compile_fts5(parsed: ParsedQuery) -> Compiled:
     positives = parsed.positives
     parts = [_fts_positive(c) for c in positives]
@@ -250,15 +287,34 @@ def _compile_fts5(parsed: ParsedQuery) -> Compiled:
     if boost:
         # Always true when the first part is: it only adds the pairs' hits to bm25.
         parts.append("(" + " OR ".join([*boost, parts[0]]) + ")")
-    expression = " AND ".join(parts)
+    # Matching: the parts alone. Ranking: with the boost, which never changes what matches.
+    expression = " AND ".join(parts[: len(positives)])
+    ranked = " AND ".join(parts)
     for c in parsed.negatives:
         expression = f"({expression}) NOT {_fts_negative(c)}"
-    weights = f"{W_FOLDED}, {W_EXACT}, {W_SYMBOL}, {W_SENDER}"
+        ranked = f"({ranked}) NOT {_fts_negative(c)}"
+    # The access column (fifth) weighs nothing: it decides what matches, never the rank.
+    # (bm25 is what the benchmark's raw engine ranks with; run() ranks with the features.)
+    weights = f"{W_FOLDED}, {W_EXACT}, {W_SYMBOL}, {W_SENDER}, 0.0"
+    marked = [c for c in positives if c.column == "text" and c.has_marks]
+    exact = " AND ".join(_fts_phrase("exact", c.exact, prefix=c.prefix) for c in marked)
+    features = [(W_FOLDED, _fts_phrase("folded", p)) for p in _pairs(positives, "folded")]
+    if marked:
+        features += [(W_EXACT, _fts_phrase("exact", p)) for p in _pairs(positives, "exact")]
+    features += [
+        (W_SYMBOL, _fts_phrase("symbol", c.folded, prefix=c.prefix))
+        for c in positives
+        if c.symbol_like
+    ]
     return Compiled(
         where=f"{TABLE} MATCH %s",
         params=[expression],
         score=f"-bm25({TABLE}, {weights})",
         score_params=[],
+        rank_params=[ranked],
+        exact=exact,
+        features=features,
+        exact_only=_exact_only(parsed),
     )
 
 
@@ -329,17 +385,40 @@ def _compile_pg(parsed: ParsedQuery) -> Compiled:
     if senders:
         score_parts.append(f"{W_SENDER} * ts_rank(sender, %s::tsquery)")
         score_params.append(" | ".join(senders))
+    marked = [c for c in parsed.positives if c.column == "text" and c.has_marks]
     return Compiled(
         where=" AND ".join(conditions) or "TRUE",
         params=params,
         score=" + ".join(score_parts) or "0",
         score_params=score_params,
+        exact=" & ".join(_ts_phrase(c.exact, c.prefix) for c in marked),
+        exact_only=_exact_only(parsed),
     )
 
 
 # Counts above this are reported as "hơn N" (docs/search.md, "Counts and ranking"): the engine
-# stops after this many visible matches, newest first, and ranks those.
+# stops after this many visible matches, newest first.
 COUNT_CAP = 1000
+# Of those, the newest this many (or a deeper page's worth) are ranked, together with the newest
+# this many that hold every marked word in its exact spelling.
+RANK_WINDOW = 200
+# Added to the score of a match holding every word typed with diacritics in that spelling: such
+# matches rank above every other ("mật" ranks "văn bản mật" above "mất tài liệu").
+EXACT_TIER = 1000.0
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A user's access as the engine reads it (search/access.py, selectors.py)."""
+
+    # An entry must hold one of these organisation tokens ...
+    tokens: Sequence[str]
+    # ... and one of these secrecy tokens (the levels the user's clearance reaches).
+    secrecy: Sequence[str]
+    # The policy's own rule (with the filters) as a correlated query on the document of an
+    # index entry: it refers to ``search_index.<id column>``.
+    probe_sql: str
+    probe_params: Sequence[Any]
 
 
 @dataclass(frozen=True)
@@ -352,47 +431,162 @@ class Matches:
     rows: list[tuple[int, float]]
 
 
+def _fts_any(tokens: Sequence[str]) -> str:
+    return "(" + " OR ".join(f'access:"{t}"' for t in tokens) + ")"
+
+
+def _ts_any(tokens: Sequence[str]) -> str:
+    return "(" + " | ".join(_lexeme(t) for t in tokens) + ")"
+
+
+def _fts_scope(scope: Scope) -> str:
+    return f"{_fts_any(scope.tokens)} AND {_fts_any(scope.secrecy)}"
+
+
+def _visible(
+    compiled: Compiled, scope: Scope, *, exact: bool = False, below: int | None = None
+) -> tuple[str, list[Any]]:
+    """A SELECT of the ids of the visible matches, newest first (the caller adds the LIMIT).
+
+    Text, access tokens and the policy's probe in one statement. ``exact``: only matches that
+    hold every marked word in its exact spelling; ``below``: only ids below this one.
+
+    PostgreSQL: the text and the tokens are matched in an inner query (one GIN scan over
+    ``(folded, access)``, ids sorted), and the probe runs on its rows in order, so it stops
+    with the LIMIT instead of running for every match before the sort.
+    """
+    if vendor() == "postgresql":
+        access = f"{_ts_any(scope.tokens)} & {_ts_any(scope.secrecy)}"
+        params: list[Any]
+        if exact and compiled.exact_only:
+            # The GIN over (exact, access) answers it alone; folded is not re-read.
+            conditions, params = ["exact @@ %s::tsquery"], [compiled.exact]
+        elif exact:
+            conditions = [compiled.where, "exact @@ %s::tsquery"]
+            params = [*compiled.params, compiled.exact]
+        else:
+            conditions, params = [compiled.where], list(compiled.params)
+        conditions.append("access @@ %s::tsquery")
+        params.append(access)
+        if below is not None:
+            conditions.append("document_id < %s")
+            params.append(below)
+        inner = (
+            f"SELECT document_id FROM {TABLE} WHERE {' AND '.join(conditions)} "
+            "ORDER BY document_id DESC OFFSET 0"
+        )
+        # OFFSET 0 (both): the inner query is not merged into the outer one, and the probe is
+        # not turned into a hashed subplan over every document the user may see.
+        return (
+            f"SELECT document_id FROM ({inner}) AS {TABLE} "
+            f"WHERE EXISTS ({scope.probe_sql} OFFSET 0) ORDER BY document_id DESC",
+            [*params, *scope.probe_params],
+        )
+    text = compiled.params[0]
+    if exact:
+        text = compiled.exact if compiled.exact_only else f"({text}) AND ({compiled.exact})"
+    expression = f"({text}) AND {_fts_scope(scope)}"
+    range_sql, range_params = ("AND rowid < %s ", [below]) if below is not None else ("", [])
+    return (
+        f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s {range_sql}"
+        f"AND EXISTS ({scope.probe_sql}) ORDER BY rowid DESC",
+        [expression, *range_params, *scope.probe_params],
+    )
+
+
+def _newest(cursor: Any, select: tuple[str, list[Any]], limit: int) -> list[int]:
+    cursor.execute(f"{select[0]} LIMIT %s", [*select[1], limit])
+    return [int(r[0]) for r in cursor.fetchall()]
+
+
+def _scores(cursor: Any, compiled: Compiled, scope: Scope, ids: list[int]) -> dict[int, float]:
+    """The score of each candidate (already visible): exact tier, then relevance.
+
+    PostgreSQL: ts_rank_cd / ts_rank over the candidates' own vectors. FTS5: no bm25 (its IDF
+    walks the whole posting list of every phrase, the access tokens' too, whatever the window):
+    each feature (exact spelling, words kept together, symbol hit) is one MATCH restricted to
+    the candidates' rowid range and the user's tokens, which FTS5 answers by seeking.
+    """
+    scores = dict.fromkeys(ids, 0.0)
+    if not ids:
+        return scores
+    if vendor() == "postgresql":
+        tier, tier_params = "", []
+        if compiled.exact:
+            tier, tier_params = " + %s * (exact @@ %s::tsquery)::int", [EXACT_TIER, compiled.exact]
+        cursor.execute(
+            f"SELECT document_id, {compiled.score}{tier} FROM {TABLE} WHERE document_id = ANY(%s)",
+            [*compiled.score_params, *tier_params, ids],
+        )
+        for pk, score in cursor.fetchall():
+            scores[int(pk)] = float(score or 0.0)
+        return scores
+    features = list(compiled.features)
+    if compiled.exact:
+        features.insert(0, (EXACT_TIER, compiled.exact))
+    low, high = min(ids), max(ids)
+    for weight, expression in features:
+        cursor.execute(
+            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid BETWEEN %s AND %s",
+            [f"({expression}) AND {_fts_scope(scope)}", low, high],
+        )
+        for (pk,) in cursor.fetchall():
+            if pk in scores:
+                scores[pk] += weight
+    return scores
+
+
 def run(
     compiled: Compiled,
-    probe_sql: str,
-    probe_params: Sequence[Any],
+    scope: Scope,
     *,
     limit: int,
     offset: int,
     using: str = DEFAULT_DB_ALIAS,
 ) -> Matches:
-    """Count and one ranked page of the matches that pass ``probe_sql``.
+    """Count and one ranked page of the matches in ``scope``.
 
-    ``probe_sql`` is the access rule as a correlated query on one index entry (it refers to
-    ``search_index.<id column>``): the engine checks it per match, inside the same statement,
-    so nothing the user may not see is counted, ranked or returned (architecture.md, "Search
-    and access"). Matches are read newest first and stop after the window, so the cost is
-    bounded whatever the number of matches; the window is ranked and paged here.
+    The user's access is part of the engine's statement: organisation and secrecy tokens are
+    matched together with the text (FTS5: one MATCH expression; PostgreSQL: one GIN index over
+    folded and access), so the engine only walks entries in the user's scope, and the policy's
+    own rule (``scope.probe_sql``) is checked per match inside the same statement, so nothing
+    the user may not see is counted, ranked or returned, even when a token is not yet in step
+    with a change (architecture.md, "Search and access").
+
+    First pass, unscored: the newest RANK_WINDOW matches (or a deeper page's worth) by id, and
+    when a word has diacritics, the newest RANK_WINDOW matches holding every such word in its
+    exact spelling, so an exact match is ranked even when newer folded ones fill the window.
+    When there are more matches, a further statement counts on up to the window (COUNT_CAP).
+    Then only those candidates are scored (:func:`_scores`). Every statement stops early.
     """
     window = max(COUNT_CAP, offset + limit)
-    col = id_column()
-    params: list[Any] = [*compiled.params, *probe_params]
-    with connections[using].cursor() as cursor:
-        if vendor() == "postgresql":
+    head = min(max(RANK_WINDOW, offset + limit), window)
+    conn = connections[using]
+    postgres = conn.vendor == "postgresql"
+    block = transaction.atomic(using=using) if postgres else contextlib.nullcontext()
+    with block, conn.cursor() as cursor:
+        if postgres:
+            # These statements are short and their estimated cost is dominated by the probe's
+            # per-row estimate: JIT compiling them took longer than running them (seconds).
+            cursor.execute("SET LOCAL jit = off")
+        found = _newest(cursor, _visible(compiled, scope), head + 1)
+        more = len(found) > head
+        count, exact = len(found), True
+        if more:
+            found = found[:head]
+            count, exact = head, False
+        if more and head < window:
+            # Count on, below the first pass, up to the window: ids only, no score.
+            sql, params = _visible(compiled, scope, below=found[-1])
             cursor.execute(
-                f"WITH hits AS MATERIALIZED (SELECT document_id FROM {TABLE} "
-                f"WHERE {compiled.where} AND EXISTS ({probe_sql}) "
-                "ORDER BY document_id DESC LIMIT %s) "
-                f"SELECT {TABLE}.document_id, {compiled.score} AS score "
-                f"FROM {TABLE} JOIN hits ON hits.document_id = {TABLE}.document_id",
-                [*params, window + 1, *compiled.score_params],
+                f"SELECT count(*) FROM ({sql} LIMIT %s) AS rest", [*params, window - head + 1]
             )
-        else:
-            # FTS5 walks the matches newest first (rowid DESC, no sort) and stops after the
-            # window; each match costs one primary-key probe of the document row.
-            cursor.execute(
-                f"SELECT {col}, {compiled.score} AS score FROM {TABLE} "
-                f"WHERE {compiled.where} AND EXISTS ({probe_sql}) ORDER BY {col} DESC LIMIT %s",
-                [*compiled.score_params, *params, window + 1],
-            )
-        found = [(int(r[0]), float(r[1] or 0.0)) for r in cursor.fetchall()]
-    found.sort(key=lambda r: -r[0])
-    exact = len(found) <= window
-    found = found[:window]
-    found.sort(key=lambda r: (-r[1], -r[0]))
-    return Matches(count=len(found), exact=exact, rows=found[offset : offset + limit])
+            rest = int(cursor.fetchone()[0])
+            count, exact = head + min(rest, window - head), rest <= window - head
+        candidates = set(found)
+        if compiled.exact and more:
+            # Below the first pass there are more matches: the exact ones among them too.
+            candidates.update(_newest(cursor, _visible(compiled, scope, exact=True), head))
+        scores = _scores(cursor, compiled, scope, sorted(candidates))
+    rows = sorted(scores.items(), key=lambda r: (-r[1], -r[0]))
+    return Matches(count=count, exact=exact, rows=rows[offset : offset + limit])

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 
 from vanthu.orgs.models import Organization
 from vanthu.registry.models import Direction, Document, DocumentFile
-from vanthu.search import backends
+from vanthu.search import access, backends
 from vanthu.search.query import MAX_TOKEN_CHARS, exact_tokens, folded_tokens, number_token
 
 log = logging.getLogger(__name__)
@@ -112,6 +112,9 @@ def _entry(
         exact=exact,
         symbol=_ascii_tokens(symbol) if _plain_ascii(symbol) else folded_tokens(symbol),
         sender=_tokens(sender)[0],
+        access=access.document_tokens(
+            document.organization.path, document.organization.kind, document.secrecy
+        ),
     )
 
 
@@ -201,6 +204,65 @@ class _Reindex:
 def document_changed(document_id: int) -> None:
     """Index ``document_id`` right after the current transaction commits (now if none)."""
     callback = _Reindex(document_id)
+    if connection.in_atomic_block and any(
+        entry[1] == callback for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(callback)
+
+
+def refresh_access(organization_ids: Iterable[int] | None = None) -> int:
+    """Rewrite the access tokens of every entry of ``organization_ids`` (None: of all).
+
+    For what changes an entry's visibility without changing its document: an organisation
+    moved under another parent (its subtree's paths change) or turned into, or out of, an
+    internal department. One statement per (organisation, secrecy) pair; the text is kept.
+    """
+    orgs = Organization.objects.all()
+    if organization_ids is not None:
+        orgs = orgs.filter(pk__in=list(organization_ids))
+    groups = (
+        Document.objects.filter(organization__in=orgs)
+        .values_list("organization_id", "secrecy")
+        .distinct()
+        .order_by()
+    )
+    kinds = {pk: (path, kind) for pk, path, kind in orgs.values_list("pk", "path", "kind")}
+    updated = 0
+    with transaction.atomic():
+        for org_id, secrecy in list(groups):
+            path, kind = kinds[org_id]
+            updated += backends.set_access(
+                access.document_tokens(path, kind, secrecy),
+                Document.objects.filter(organization_id=org_id, secrecy=secrecy).values("pk"),
+            )
+    return updated
+
+
+@dataclass(frozen=True)
+class _RefreshAccess:
+    """On-commit callback: re-derive the access tokens of one subtree's entries."""
+
+    path: str
+
+    def __call__(self) -> None:
+        try:
+            refresh_access(
+                Organization.objects.filter(path__startswith=self.path).values_list("pk", flat=True)
+            )
+        except Exception:
+            # The change is committed; every window is re-checked against the policy, so a
+            # stale token hides a document at worst; `vanthu reindex` repairs it.
+            log.exception("search: refreshing access tokens under %s failed", self.path)
+
+
+def organization_changed(organization: Organization) -> None:
+    """Re-derive the access tokens of ``organization``'s subtree after the transaction commits.
+
+    Call after an organisation moves (new parent: every path below changes) or changes kind
+    (department or not). Documents themselves call :func:`document_changed`.
+    """
+    callback = _RefreshAccess(organization.path)
     if connection.in_atomic_block and any(
         entry[1] == callback for entry in connection.run_on_commit
     ):

@@ -25,7 +25,7 @@ from vanthu.core.enums import Secrecy
 from vanthu.core.text import fold
 from vanthu.orgs.models import DocumentType, Organization, User
 from vanthu.registry.models import Document, DocumentFile
-from vanthu.search import backends, snippets
+from vanthu.search import access, backends, snippets
 from vanthu.search.query import ParsedQuery, QueryError, parse
 
 
@@ -116,6 +116,13 @@ def _scoped(user: User, qs: QuerySet[Document]) -> QuerySet[Document]:
 def _run(
     user: User, parsed: ParsedQuery, filters: Filters, offset: int, limit: int
 ) -> backends.Matches:
+    levels = [Secrecy.NONE, *access.user_classified_levels(user)]
+    if filters.secrecy:
+        levels = [level for level in levels if level == filters.secrecy]
+    tokens = access.user_scope_tokens(user)
+    if not tokens or not levels:
+        # No current position (nothing in scope), or a secrecy beyond the user's clearance.
+        return backends.Matches(count=0, exact=True, rows=[])
     scoped = _scoped(user, _base(parsed, filters))
     column = f"{backends.TABLE}.{backends.id_column()}"
     try:
@@ -123,12 +130,17 @@ def _run(
         probe = scoped.filter(pk=RawSQL(column, ())).values("pk")  # noqa: S611
         probe_sql, probe_params = probe.query.sql_with_params()
     except EmptyResultSet:
-        # Nothing in scope (no position, say): the ORM refuses to compile an empty IN.
+        # A filter that selects nothing: the ORM refuses to compile an empty IN.
         return backends.Matches(count=0, exact=True, rows=[])
+    scope = backends.Scope(
+        tokens=access.any_of(tokens),
+        secrecy=[access.secrecy_token(level) for level in levels],
+        probe_sql=probe_sql,
+        probe_params=probe_params,
+    )
     return backends.run(
         backends.compile_query(parsed),
-        probe_sql,
-        probe_params,
+        scope,
         limit=limit,
         offset=offset,
         using=replica.alias(),
