@@ -12,7 +12,12 @@ it does not answer), in a fresh process and a fresh database:
    ``BENCH_ARCHIVE_REPEAT`` (15) times, p50/p95: the due list (first page, reminders, a deep
    page), a filtered dossier list, archival numbers (first and a deep page), the "xem xét hủy"
    list, the transfer list, and the archivist's /luu-tru/ page: its frame and each of the
-   sections that htmx loads into it.
+   sections that htmx loads into it. The deep pages are read twice: by ``?page=N`` and by
+   ``?after=`` (the keyset cursor that page N−1 gives in ``next_after``). The file plan
+   (danh mục hồ sơ) of 2024, ``BENCH_ARCHIVE_PLAN_ITEMS`` (300) items under 10 major and 30
+   minor headings, made through the services once (kept with the database) with the 5,000
+   dossiers of 2024 opened from its items: its page (/ho-so/danh-muc/{id}/) and its API read
+   (``GET file-plans/{id}/`` with headings, items and counts), as the clerk.
 3. Writes at that size: hand in 500 dossiers (``create_transfer``), read its mục lục (API detail
    and PDF); list 500 expired dossiers for disposal (``create_disposal``) and read it back.
 
@@ -52,6 +57,8 @@ KEEP_DB = "vanthu_bench_archive_keep"
 BATCH = 5000
 ACCEPTED_UNTIL = 2018  # dossiers of this year and before are already in the archive
 WRITE_SIZE = 500
+PLAN_YEAR = 2024
+PLAN_ITEMS = int(os.environ.get("BENCH_ARCHIVE_PLAN_ITEMS", "300"))
 
 
 def pct(values: list[float], p: float) -> float:
@@ -288,15 +295,53 @@ def fill(p: dict[str, Any]) -> dict[str, float]:
             # What archive.services.create_transfer stores on each handed-in dossier.
             Dossier.objects.filter(pk__in=chunk).update(handed_in=True)
     if connection.vendor == "postgresql":
-        # The statistics autovacuum would gather after such a load (SQLite gets none: the
-        # application does not run ANALYZE there).
+        # What autovacuum leaves after such a load (since PostgreSQL 13 it vacuums tables that
+        # only grew, too): statistics and the visibility map. SQLite gets neither: the
+        # application does not run ANALYZE there.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM (ANALYZE)")
     return {
         "fill_s": filled,
         "archive_s": time.perf_counter() - started,
         "accepted": len(old),
     }
+
+
+def file_plan(p: dict[str, Any]) -> Any:
+    """The 2024 file plan through the services (once: a kept database keeps it), approved,
+    with the year's dossiers spread over its items as if opened from them."""
+    from vanthu.records import services
+    from vanthu.records.models import Dossier, FilePlan
+
+    found = FilePlan.objects.filter(organization=p["org"], year=PLAN_YEAR).first()
+    if found is not None:
+        return found
+    plan = services.create_file_plan(actor=p["clerk"], organization=p["org"], year=PLAN_YEAR)
+    items = []
+    for major in range(10):
+        head = services.add_heading(
+            actor=p["clerk"], plan=plan, title=f"Công tác chuyên môn số {major + 1}"
+        )
+        for minor in range(3):
+            sub = services.add_heading(
+                actor=p["clerk"], plan=plan, title=f"Nhóm hồ sơ {minor + 1}", parent=head
+            )
+            for n in range(PLAN_ITEMS // 30):
+                items.append(
+                    services.add_plan_item(
+                        actor=p["clerk"],
+                        heading=sub,
+                        title=f"Hồ sơ hội nghị, công văn trao đổi về việc số {n + 1}",
+                        retention_years=(5, 10, 20, None)[n % 4],
+                    )
+                )
+    services.approve_file_plan(actor=p["leader"], plan=plan)
+    year = list(
+        Dossier.objects.filter(organization=p["org"], year=PLAN_YEAR).values_list("pk", flat=True)
+    )
+    for n, item in enumerate(items):
+        Dossier.objects.filter(pk__in=year[n :: len(items)]).update(plan_item=item)
+    return plan
 
 
 def measure(p: dict[str, Any]) -> dict[str, Any]:
@@ -325,13 +370,28 @@ def measure(p: dict[str, Any]) -> dict[str, Any]:
 
         return run
 
-    deep_due = max(1, min(100, due_count // 50))
-    deep_units = max(1, min(500, ArchivalUnit.objects.count() // 50))
+    deep_due = max(2, min(100, due_count // 50))
+    deep_units = max(2, min(500, ArchivalUnit.objects.count() // 50))
+    deep_review = max(2, min(100, review_count // 50))
+    plan = file_plan(p)
+
+    def cursor(client: Any, url: str) -> str:
+        """The ?after= cursor that reads the same rows as ``url``'s next page number."""
+        answer = client.get(url).json()
+        assert answer["next_after"], url
+        return str(answer["next_after"])
+
+    after_due = cursor(clerk_api, f"/api/v1/transfers/due/?page={deep_due - 1}")
+    after_units = cursor(api, f"/api/v1/archival-units/?page={deep_units - 1}")
+    after_review = cursor(api, f"/api/v1/disposals/review/?page={deep_review - 1}")
     reads = {
         "GET transfers/due/ (page 1)": get(clerk_api, "/api/v1/transfers/due/"),
         "GET transfers/due/?due_within=30": get(clerk_api, "/api/v1/transfers/due/?due_within=30"),
         f"GET transfers/due/?page={deep_due}": get(
             clerk_api, f"/api/v1/transfers/due/?page={deep_due}"
+        ),
+        f"GET transfers/due/?after= (= page {deep_due})": get(
+            clerk_api, f"/api/v1/transfers/due/?after={after_due}"
         ),
         "GET dossiers/?status=closed&year=2020": get(
             clerk_api, "/api/v1/dossiers/?status=closed&year=2020"
@@ -340,13 +400,35 @@ def measure(p: dict[str, Any]) -> dict[str, Any]:
         f"GET archival-units/?page={deep_units}": get(
             api, f"/api/v1/archival-units/?page={deep_units}"
         ),
+        f"GET archival-units/?after= (= page {deep_units})": get(
+            api, f"/api/v1/archival-units/?after={after_units}"
+        ),
         "GET disposals/review/ (page 1)": get(api, "/api/v1/disposals/review/"),
+        f"GET disposals/review/?page={deep_review}": get(
+            api, f"/api/v1/disposals/review/?page={deep_review}"
+        ),
+        f"GET disposals/review/?after= (= page {deep_review})": get(
+            api, f"/api/v1/disposals/review/?after={after_review}"
+        ),
         "GET transfers/ (page 1)": get(api, "/api/v1/transfers/"),
         "GET /luu-tru/ (the page's frame)": get(web, "/luu-tru/"),
     }
     # Its sections, each loaded by htmx on its own when the page is (archive.views.section_*).
     for anchor in ("den-han", "nop-luu", "kho", "giu-lai", "huy", "khai-thac"):
         reads[f"GET /luu-tru/phan/{anchor}/"] = get(web, f"/luu-tru/phan/{anchor}/")
+    reads["GET /luu-tru/phan/huy/?after= (its Trang sau)"] = get(
+        web, f"/luu-tru/phan/huy/?after={after_review}"
+    )
+    # The file plan (danh mục hồ sơ) of 2024: its page and its API read, as the clerk.
+    clerk_web = Client()
+    clerk_web.force_login(p["clerk"])
+    reads["GET /ho-so/danh-muc/ (the plans)"] = get(clerk_web, "/ho-so/danh-muc/")
+    reads[f"GET /ho-so/danh-muc/{{id}}/ ({PLAN_ITEMS} items)"] = get(
+        clerk_web, f"/ho-so/danh-muc/{plan.pk}/"
+    )
+    reads[f"GET file-plans/{{id}}/ ({PLAN_ITEMS} items)"] = get(
+        clerk_api, f"/api/v1/file-plans/{plan.pk}/"
+    )
     for name, fn in reads.items():
         fn()  # warm
         times, _ = timed(fn)
@@ -452,12 +534,12 @@ def report(data: dict[str, Any]) -> None:
         f"{data['archive_s']:.1f} s; due list {data['due']:,}, review list {data['review']:,}"
     )
     for name, times in data["reads"].items():
-        print(f"   {name:42s} {ms(times)}")
-    print(f"   {'create_transfer (500 dossiers)':42s} {data['create_transfer_500'] * 1000:8.1f} ms")
-    print(f"   {'GET transfers/{id}/ (500 rows)':42s} {ms(data['transfer_detail'])}")
-    print(f"   {'GET transfers/{id}/list.pdf (500 rows)':42s} {ms(data['transfer_pdf'])}")
-    print(f"   {'create_disposal (500 dossiers)':42s} {data['create_disposal_500'] * 1000:8.1f} ms")
-    print(f"   {'GET disposals/{id}/ (500 rows)':42s} {ms(data['disposal_detail'])}")
+        print(f"   {name:48s} {ms(times)}")
+    print(f"   {'create_transfer (500 dossiers)':48s} {data['create_transfer_500'] * 1000:8.1f} ms")
+    print(f"   {'GET transfers/{id}/ (500 rows)':48s} {ms(data['transfer_detail'])}")
+    print(f"   {'GET transfers/{id}/list.pdf (500 rows)':48s} {ms(data['transfer_pdf'])}")
+    print(f"   {'create_disposal (500 dossiers)':48s} {data['create_disposal_500'] * 1000:8.1f} ms")
+    print(f"   {'GET disposals/{id}/ (500 rows)':48s} {ms(data['disposal_detail'])}")
 
 
 def main() -> None:

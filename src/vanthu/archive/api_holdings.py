@@ -160,8 +160,7 @@ class UnitList(generics.ListAPIView[ArchivalUnit]):
     pagination_class = ArchiveListPagination
 
     def get_queryset(self) -> QuerySet[ArchivalUnit]:
-        user = acting_user(self.request)
-        return policy.visible(user, ArchivalUnit.objects.select_related("fonds")).order_by("pk")
+        return selectors_more.archival_units(acting_user(self.request))
 
     @extend_schema(request=UnitCreateSerializer, responses={201: UnitSerializer})
     def post(self, request: Request) -> Response:

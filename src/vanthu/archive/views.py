@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from vanthu.archive import pdf, selectors, selectors_more
 from vanthu.archive.models import AccessRequest
+from vanthu.archive.paging import AFTER, BadCursor, keyset_page
 from vanthu.orgs.models import User
 from vanthu.records import selectors as records_selectors
 
@@ -49,6 +50,22 @@ def _section(request: HttpRequest, name: str, context: dict[str, Any]) -> HttpRe
     return render(request, f"archive/sections/{name}.html", {**context, "me": _user(request)})
 
 
+SECTION_ROWS = 50
+BAD_CURSOR = "Liên kết trang sau không hợp lệ: danh sách được hiện lại từ đầu."
+
+
+def _rows(request: HttpRequest, qs: Any) -> dict[str, Any]:
+    """A page of a long list, from the start or after ``?after=`` (keyset, archive.paging);
+    a link that is not a cursor of this list shows the first page with a message."""
+    after = request.GET.get(AFTER)
+    try:
+        rows, next_after = keyset_page(qs, after, SECTION_ROWS)
+    except BadCursor:
+        rows, next_after = keyset_page(qs, None, SECTION_ROWS)
+        return {"rows": rows, "next_after": next_after, "paged": False, "bad_cursor": BAD_CURSOR}
+    return {"rows": rows, "next_after": next_after, "paged": after is not None}
+
+
 def _closed(user: User) -> Any:
     # Choices for the forms: closed dossiers the user may see (a lookup, not a dump).
     return records_selectors.dossier_list(user, status="closed")[:200]
@@ -56,8 +73,8 @@ def _closed(user: User) -> Any:
 
 @login_required
 def section_due(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    return _section(request, "due", {"due": selectors.transfer_due(user, due_within="30")[:50]})
+    page = _rows(request, selectors.transfer_due(_user(request), due_within="30"))
+    return _section(request, "due", {"due": page.pop("rows"), **page})
 
 
 @login_required
@@ -95,11 +112,13 @@ def section_held_back(request: HttpRequest) -> HttpResponse:
 @login_required
 def section_disposal(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    page = _rows(request, selectors_more.to_review(user))
     return _section(
         request,
         "disposal",
         {
-            "review": selectors_more.to_review(user)[:50],
+            "review": page.pop("rows"),
+            **page,
             "disposals": selectors_more.disposals(user)[:50],
             "holds": selectors_more.holds(user).filter(released_at__isnull=True)[:50],
         },

@@ -327,14 +327,26 @@ class Dossier(models.Model):
                 fields=["organization", "status", "end_date", "code"], name="dossier_by_end"
             ),
             # … and, walked in that order until a page is full, the due list (closed, not
-            # handed in) and the "xem xét hủy" list (closed, kept a number of years).
+            # handed in) and the "xem xét hủy" list (closed, kept a number of years). The key
+            # ends with id, as the lists' order does (a page after a cursor starts in the
+            # index, no sort of ties), then holds every column the lists and the access
+            # policy test, so that counting 10,000 rows reads the index alone, not a table row
+            # each. The index's own condition columns are in it too: Django sends "closed" as a
+            # parameter, and SQLite then tests status on every row instead of trusting the
+            # partial index (due count 228 → 10 ms, review 225 → 58 ms; docs/benchmarks.md).
             models.Index(
-                fields=["end_date", "code"],
+                fields=[
+                    *("end_date", "code", "id", "retention_code", "retention_years"),
+                    *("held_back_until", "secrecy", "organization", "status", "handed_in"),
+                ],
                 condition=Q(status="closed", handed_in=False),
                 name="dossier_due",
             ),
             models.Index(
-                fields=["end_date", "code"],
+                fields=[
+                    *("end_date", "code", "id", "retention_code", "retention_years"),
+                    *("secrecy", "organization", "status"),
+                ],
                 condition=Q(status="closed", retention_years__isnull=False),
                 name="dossier_review",
             ),

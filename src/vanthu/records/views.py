@@ -347,11 +347,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.get_file_plan(user, pk)
     headings = selectors.plan_headings(plan)
     items = list(selectors.plan_items(plan))
-    opened = set(
-        selectors.dossier_list(user)
-        .filter(plan_item__in=[i.pk for i in items])
-        .values_list("plan_item_id", flat=True)
-    )
+    opened = selectors.opened_plan_items(user, items)
     rows = [(h, [i for i in items if i.heading_id == h.pk]) for h in headings]
     return render(
         request,
