@@ -6,8 +6,9 @@
    registrations/s and p50/p95/p99, then checks the arrival numbers are exactly 1..N.
 2. ``pgbench`` on a scratch database: single-row INSERTs, same client count, for comparison.
 3. ``BENCH_REGISTRY_DOCS`` (200,000; the documented run used 1,000,000) incoming documents for
-   the same organisation by ``INSERT ... SELECT generate_series``; then the API list (first and
-   deep pages, filters), ``COUNT(*)``, the selectors and the inbox are timed, with EXPLAIN plans.
+   the same organisation by ``INSERT ... SELECT generate_series``; then the API list (first page,
+   deep pages by number and by ``?after=`` cursor, filters), the capped count, the selectors,
+   the web list (urgent first) and the inbox are timed, with EXPLAIN plans.
 
 Run: ``.venv/bin/python -m benchmarks bench_registry``. Scratch databases are dropped at the end.
 """
@@ -402,20 +403,31 @@ def explain(qs: Any, count: bool = False) -> str:
         return "\n".join(r[0] for r in cursor.fetchall())
 
 
+def capped_count(qs: Any) -> int:
+    """The count the lists answer with (exact up to COUNT_LIMIT, registry.paging)."""
+    from vanthu.registry.paging import CappedCountPaginator
+
+    return int(CappedCountPaginator(qs, 50).count)
+
+
 def lists_at_scale(port: int, people: dict[str, Any]) -> None:
-    from vanthu.registry import selectors
+    from vanthu.registry import keyset, selectors
     from vanthu.registry.views import reads
 
     clerk, specialist, token = people["clerk"], people["specialist"], people["token"]
-    total = selectors.incoming_list(clerk).count()
+    plain = selectors.incoming_list(clerk)
+    total = plain.count()
+    middle_row = plain[total // 2]
+    middle = keyset.INCOMING.cursor(middle_row)
     deep = max(1, total // 50 // 2)
     print(f"\nincoming documents visible to the clerk: {total:,}")
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    print("\nAPI (one client, sequential, through gunicorn):")
+    print("\nAPI (one client, sequential, through gunicorn; each answer has its capped count):")
     for label, path in [
         ("page 1", "/api/v1/incoming/"),
         ("page 2", "/api/v1/incoming/?page=2"),
-        (f"page {deep:,} (middle)", f"/api/v1/incoming/?page={deep}"),
+        (f"page {deep:,} (middle, by number)", f"/api/v1/incoming/?page={deep}"),
+        (f"after= at row {total // 2:,} (middle, by cursor)", f"/api/v1/incoming/?after={middle}"),
         ("year=2020 page 1", "/api/v1/incoming/?year=2020"),
         ("status=new page 1", "/api/v1/incoming/?status=new"),
         ("q=tham nhũng page 1", "/api/v1/incoming/?q=tham%20nh%C5%A9ng"),
@@ -426,43 +438,45 @@ def lists_at_scale(port: int, people: dict[str, Any]) -> None:
             status, _ = request(conn, "GET", path, token)
             assert status == 200, status
 
-        print(f"| {label} | {summary_ms(timed(get))} |")
+        repeat = max(3, REPEAT // 3) if "middle, by number" in label else REPEAT
+        print(f"| {label} | {summary_ms(timed(get, repeat))} |")
 
-    print("\nselectors (in process; count and one page of 50 timed apart):")
+    print("\nselectors (in process; capped count and one page of 50 timed apart):")
     cases: list[tuple[str, Any]] = [
-        ("incoming_list()", selectors.incoming_list(clerk)),
+        ("incoming_list()", plain),
         ("incoming_list(year=2020)", selectors.incoming_list(clerk, year="2020")),
         ("incoming_list(status=new)", selectors.incoming_list(clerk, status="new")),
         ("incoming_list(q=tham nhũng)", selectors.incoming_list(clerk, q="tham nhũng")),
+        ("incoming_list(q=123456/UBND)", selectors.incoming_list(clerk, q="123456/UBND")),
     ]
     for label, qs in cases:
-        n = qs.count()
-        off = max(0, n // 2)
-        count_t = timed(functools.partial(qs.count), max(3, REPEAT // 3))
+        count_t = timed(functools.partial(capped_count, qs))
         first = timed(functools.partial(page, qs, 0))
-        deep_t = timed(functools.partial(page, qs, off), max(3, REPEAT // 3))
+        after = timed(functools.partial(page, keyset.INCOMING.filter(qs, middle), 0))
         print(
-            f"| {label} | {n:,} | count {summary_ms(count_t)} | first page {summary_ms(first)}"
-            f" | offset {off:,} {summary_ms(deep_t)} |"
+            f"| {label} | count {capped_count(qs):,} {summary_ms(count_t)} | first page "
+            f"{summary_ms(first)} | after the middle cursor {summary_ms(after)} |"
         )
     inbox = timed(lambda: reads.inbox(specialist))
     print(f"| inbox(specialist) | {summary_ms(inbox)} |")
-    page_qs = reads.incoming_page_queryset(clerk, year="", status="", urgency="", q="")
-    print(f"| web list (urgency first) page 1 | {summary_ms(timed(lambda: list(page_qs[:50])))} |")
+    web = reads.incoming_page(clerk, year="", status="", urgency="", q="")
+    print(f"| web list (urgent first) page 1 rows | {summary_ms(timed(lambda: web[0:50]))} |")
+    deep_web = summary_ms(timed(lambda: web[49950:50000]))
+    print(f"| web list (urgent first) page 1,000 rows | {deep_web} |")
+    print(f"| web list count (capped) | {summary_ms(timed(lambda: capped_count(web.base)))} |")
     if PLANS:
+        for label, qs in [
+            ("API list page 1", plain[:50]),
+            ("after the middle cursor", keyset.INCOMING.filter(plain, middle)[:50]),
+            ("year=2020 page 1", selectors.incoming_list(clerk, year="2020")[:50]),
+            ("status=new page 1", selectors.incoming_list(clerk, status="new")[:50]),
+            ("q=tham nhũng page 1", selectors.incoming_list(clerk, q="tham nhũng")[:50]),
+            ("q=123456/UBND page 1", selectors.incoming_list(clerk, q="123456/UBND")[:50]),
+            ("web list, first urgent block", web.blocks[-2][:50]),
+        ]:
+            print(f"\nEXPLAIN ANALYZE, {label}:\n" + explain(qs))
         print(
-            "\nEXPLAIN ANALYZE, API list page 1:\n" + explain(selectors.incoming_list(clerk)[:50])
-        )
-        mid = selectors.incoming_list(clerk)[total // 2 : total // 2 + 50]
-        print(f"\nEXPLAIN ANALYZE, offset {total // 2:,}:\n" + explain(mid))
-        print("\nEXPLAIN ANALYZE, count:\n" + explain(selectors.incoming_list(clerk), count=True))
-        print(
-            "\nEXPLAIN ANALYZE, year=2020 page 1:\n"
-            + explain(selectors.incoming_list(clerk, year="2020")[:50])
-        )
-        print(
-            "\nEXPLAIN ANALYZE, status=new page 1:\n"
-            + explain(selectors.incoming_list(clerk, status="new")[:50])
+            "\nEXPLAIN ANALYZE, capped count:\n" + explain(plain.values("pk")[:10001], count=True)
         )
 
 

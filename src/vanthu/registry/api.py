@@ -21,10 +21,10 @@ from rest_framework.views import APIView
 from vanthu.access import downloads
 from vanthu.access.reads import record_read
 from vanthu.orgs.models import Organization, User
-from vanthu.registry import selectors, sending, services
+from vanthu.registry import keyset, selectors, sending, services
 from vanthu.registry import serializers as ser
 from vanthu.registry.models import Direction, Document, DocumentFile, TextStatus
-from vanthu.registry.paging import DocumentListPagination
+from vanthu.registry.paging import DocumentCursorPagination
 
 
 def _user(request: Request) -> User:
@@ -87,7 +87,8 @@ def outgoing_detail(document: Document) -> dict[str, Any]:
 
 class IncomingList(generics.ListAPIView[Document]):
     serializer_class = ser.IncomingListOut
-    pagination_class = DocumentListPagination
+    pagination_class = DocumentCursorPagination
+    keyset = keyset.INCOMING
 
     def get_queryset(self) -> QuerySet[Document]:
         params = self.request.query_params
@@ -217,7 +218,8 @@ class IncomingReturn(APIView):
 
 class OutgoingList(generics.ListAPIView[Document]):
     serializer_class = ser.OutgoingListOut
-    pagination_class = DocumentListPagination
+    pagination_class = DocumentCursorPagination
+    keyset = keyset.OUTGOING
 
     def get_queryset(self) -> QuerySet[Document]:
         return selectors.outgoing_list(

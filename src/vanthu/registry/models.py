@@ -229,6 +229,16 @@ class Document(models.Model):
             # The lists' ORDER BY (-period_key, -number, -pk), walked backwards: page 1 of
             # 1,000,000 documents reads 50 rows instead of sorting all (docs/benchmarks.md).
             models.Index(fields=["period_key", "number", "id"], name="doc_list_order"),
+            # The web list's first blocks (views.reads.UrgentFirst): open urgent documents of
+            # one urgency in register order, without walking the whole register to find them.
+            models.Index(
+                fields=["urgency", "period_key", "number", "id"],
+                condition=Q(
+                    status__in=[Status.NEW, Status.AWAITING_DIRECTION, Status.IN_PROGRESS],
+                    urgency__in=[Urgency.FLASH, Urgency.VERY_URGENT, Urgency.URGENT],
+                ),
+                name="doc_open_urgency",
+            ),
             # The duplicate warning at registration (selectors.possible_duplicates, iexact).
             models.Index(
                 "organization",

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -20,6 +20,7 @@ from vanthu.audit.services import record
 from vanthu.core.enums import Secrecy
 from vanthu.orgs.models import User
 from vanthu.registry.models import Document
+from vanthu.registry.paging import CappedCountPaginator
 from vanthu.web.forms import add_service_errors
 
 PAGE_SIZE = 50
@@ -85,10 +86,16 @@ def audit_read(user: User, document: Document) -> None:
         )
 
 
-def paginate(request: HttpRequest, qs: QuerySet[Any]) -> Page[Any]:
+def paginate(
+    request: HttpRequest, rows: QuerySet[Any] | Any, counted: QuerySet[Any] | None = None
+) -> Page[Any]:
+    """Page ``trang`` of ``rows``. The count is capped (``registry.paging``): exact up to
+    10.000 visible documents, above that "hơn 10.000" (``paginator.count_exact`` false) —
+    counting a million through the access policy cost more than the page (docs/benchmarks.md).
+    ``counted``: what to count when ``rows`` is not a queryset."""
     raw = request.GET.get("trang", "1")
     number = min(int(raw), 100_000) if raw.isdigit() and int(raw) > 0 else 1
-    return Paginator(qs, PAGE_SIZE).get_page(number)
+    return CappedCountPaginator(rows, PAGE_SIZE, counted=counted).get_page(number)
 
 
 def query_without_page(request: HttpRequest) -> str:
@@ -109,6 +116,7 @@ HISTORY_LABELS: dict[str, Any] = {
     "registry.outgoing.send": gettext_lazy("Gửi"),
     "registry.recipient.status": gettext_lazy("Nơi nhận cập nhật trạng thái"),
     "registry.file.add": gettext_lazy("Thêm tệp"),
+    "signatures.file.verify": gettext_lazy("Kiểm tra chữ ký số"),
     "document.view": gettext_lazy("Xem văn bản"),
     "document.download": gettext_lazy("Tải tệp"),
 }

@@ -60,7 +60,7 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
         key: (request.GET.get(key) or "").strip()[:100]
         for key in ("nam", "trang_thai", "do_khan", "q")
     }
-    qs = reads.incoming_page_queryset(
+    rows = reads.incoming_page(
         user,
         year=filters["nam"],
         status=filters["trang_thai"],
@@ -71,7 +71,7 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
         request,
         "registry/incoming_list.html",
         {
-            "page": paginate(request, qs),
+            "page": paginate(request, rows, counted=rows.base),
             "filters": filters,
             "statuses": INCOMING_STATUSES,
             "urgencies": Urgency.choices,
