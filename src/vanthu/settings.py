@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from vanthu import config
@@ -94,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "vanthu.audit.context.ClientAddressMiddleware",
+    "vanthu.core.middleware.StorageUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "vanthu.urls"
@@ -201,6 +203,30 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 VANTHU_STORAGE = os.environ.get("VANTHU_STORAGE", str(DATA_DIR / "blobs"))
+# The blob store on S3-compatible object storage instead (docs/deploy.md, "Object storage").
+VANTHU_BLOB_BACKEND = os.environ.get("VANTHU_BLOB_BACKEND", "local").strip().lower()
+VANTHU_S3_ENDPOINT_URL = os.environ.get("VANTHU_S3_ENDPOINT_URL", "").strip()
+VANTHU_S3_BUCKET = os.environ.get("VANTHU_S3_BUCKET", "").strip()
+VANTHU_S3_REGION = os.environ.get("VANTHU_S3_REGION", "us-east-1").strip()
+VANTHU_S3_ACCESS_KEY_ID = os.environ.get("VANTHU_S3_ACCESS_KEY_ID", "")
+VANTHU_S3_SECRET_ACCESS_KEY = os.environ.get("VANTHU_S3_SECRET_ACCESS_KEY", "")
+VANTHU_S3_PREFIX = os.environ.get("VANTHU_S3_PREFIX", "").strip("/ ")
+VANTHU_S3_PREFIX += "/" if VANTHU_S3_PREFIX else ""
+VANTHU_S3_ADDRESSING_STYLE = os.environ.get(
+    "VANTHU_S3_ADDRESSING_STYLE", "path" if VANTHU_S3_ENDPOINT_URL else "auto"
+)
+VANTHU_S3_PART_MB = int(os.environ.get("VANTHU_S3_PART_MB", "16"))
+VANTHU_S3_TIMEOUT_SECONDS = float(os.environ.get("VANTHU_S3_TIMEOUT_SECONDS", "10"))
+if VANTHU_BLOB_BACKEND not in ("local", "s3"):
+    raise ImproperlyConfigured(
+        f"VANTHU_BLOB_BACKEND={VANTHU_BLOB_BACKEND!r}: chỉ nhận 'local' hoặc 's3'."
+    )
+if VANTHU_BLOB_BACKEND == "s3" and not VANTHU_S3_BUCKET:
+    raise ImproperlyConfigured("VANTHU_BLOB_BACKEND=s3 cần VANTHU_S3_BUCKET (tên bucket).")
+if VANTHU_S3_ADDRESSING_STYLE not in ("auto", "path", "virtual"):
+    raise ImproperlyConfigured("VANTHU_S3_ADDRESSING_STYLE chỉ nhận 'auto', 'path' hoặc 'virtual'.")
+if VANTHU_S3_PART_MB < 5:
+    raise ImproperlyConfigured("VANTHU_S3_PART_MB phải từ 5 trở lên (giới hạn của S3).")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 VANTHU_MAX_UPLOAD_MB = int(os.environ.get("VANTHU_MAX_UPLOAD_MB", "200"))

@@ -375,4 +375,4 @@ def execute_disposal(
 
 def _delete_blobs(hashes: list[str]) -> None:
     for sha in hashes:
-        blobstore.path_of(sha).unlink(missing_ok=True)
+        blobstore.delete(sha)

@@ -174,9 +174,7 @@ def _address_fields() -> list[tuple[type[models.Model], str]]:
 
 def unreferenced_blobs() -> list[str]:
     """Blobs in the store that no row names (crash leftovers, or rows removed behind our back)."""
-    from vanthu.backup.services import iter_blobs
-
-    stored = set(iter_blobs(blobstore.root()))
+    stored = set(blobstore.iter_shas())
     if not stored:
         return []
     for model, name in _address_fields():

@@ -10,12 +10,13 @@ A run is a folder ``DEST/<UTC time>-full`` or ``-incr``::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 CHUNK = 1024 * 1024
 FORMAT = "vanthu-backup-1"
@@ -51,12 +52,14 @@ def sha256_of(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def copy_hashed(source: Path, target: Path) -> tuple[str, int]:
-    """Copy in 1 MiB chunks, fsync, and return the SHA-256 and size of what was written."""
+def copy_hashed(source: Path | BinaryIO, target: Path) -> tuple[str, int]:
+    """Copy a file or an open stream in 1 MiB chunks, fsync, and return the SHA-256 and size
+    of what was written."""
     digest = hashlib.sha256()
     size = 0
     target.parent.mkdir(parents=True, exist_ok=True)
-    with source.open("rb") as src, target.open("xb") as out:
+    opened = source.open("rb") if isinstance(source, Path) else contextlib.nullcontext(source)
+    with opened as src, target.open("xb") as out:
         while chunk := src.read(CHUNK):
             digest.update(chunk)
             out.write(chunk)

@@ -49,20 +49,8 @@ class BackupResult:
 
 
 def iter_blobs(store: Path) -> list[str]:
-    """Names of the blobs in a store (``aa/bb/<sha>``), leaving out temporary files."""
-    names: list[str] = []
-    if not store.is_dir():
-        return names
-    for first in sorted(os.scandir(store), key=lambda e: e.name):
-        if len(first.name) != 2 or not first.is_dir():
-            continue
-        for second in sorted(os.scandir(first.path), key=lambda e: e.name):
-            if len(second.name) != 2 or not second.is_dir():
-                continue
-            for entry in os.scandir(second.path):
-                if entry.is_file() and len(entry.name) == 64 and not entry.name.startswith("."):
-                    names.append(entry.name)
-    return names
+    """Names of the blobs in a local store (``aa/bb/<sha>``), leaving out temporary files."""
+    return blobstore.list_local(store)
 
 
 def _run_folder(dest: Path, kind: str) -> Path:
@@ -104,14 +92,16 @@ def make_backup(dest: Path, *, full: bool = False) -> BackupResult:
     counts = database.dump(dump_path)
     dump_sha, dump_size = sha256_of(dump_path)
 
-    store = blobstore.root()
     copied: dict[str, int] = {}
-    for sha in iter_blobs(store):
+    # Local folder or S3 bucket alike (docs/deploy.md, "Object storage"): the stored bytes are
+    # copied and hashed here, never trusted.
+    for sha in blobstore.iter_shas():
         if sha in held:
             result.blobs_skipped += 1
             continue
         target = run / blob_relpath(sha)
-        actual, size = copy_hashed(store / sha[:2] / sha[2:4] / sha, target)
+        with blobstore.open_raw(sha) as source:
+            actual, size = copy_hashed(source, target)
         if actual != sha:
             # Never back up bytes that are not what their name promises: say so instead.
             target.unlink()
@@ -218,13 +208,18 @@ def restore_backup(src: Path) -> Checked:
         f"Cơ sở dữ liệu đích không trống (bảng {t} đã có dữ liệu): không ghi đè."
         for t in database.existing_user_data()
     ]
-    store = blobstore.root()
-    if iter_blobs(store):
-        refusals.append(f"Kho tệp đích {store} không trống: không ghi đè.")
+    if blobstore.iter_shas():
+        refusals.append(f"Kho tệp đích {blobstore.describe()} không trống: không ghi đè.")
     if refusals:
         raise BackupError(refusals)
     for sha, path in checked.blobs.items():
-        target = store / sha[:2] / sha[2:4] / sha
+        if not blobstore.is_local():
+            with path.open("rb") as fh:
+                stored, _size = blobstore.put(fh)  # put never overwrites a key
+            if stored != sha:
+                raise BackupError([f"blob {sha} đổi nội dung trong khi khôi phục ({stored})."])
+            continue
+        target = blobstore.path_of(sha)
         tmp = target.parent / f".restore-{sha}"
         copy_hashed(path, tmp)
         os.link(tmp, target)  # fails rather than overwrite

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -9,9 +10,19 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from vanthu.core.blobstore import STORAGE_UNAVAILABLE, BlobStoreUnavailable
+
+log = logging.getLogger("vanthu.storage")
+
+
+class StorageUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = STORAGE_UNAVAILABLE
+    default_code = "storage_unavailable"
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -32,6 +43,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, BlobStoreUnavailable):
+        # The detail (endpoint, bucket) goes to the log for the administrators, not to users.
+        log.error("%s", exc)
+        exc = StorageUnavailable()
     elif isinstance(exc, OverflowError | DataError):
         # A number past what the database holds (an id of 2**70, 10**30 days) is bad input,
         # not a server fault: SQLite raises OverflowError, PostgreSQL "out of range".

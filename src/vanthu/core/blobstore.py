@@ -1,40 +1,112 @@
 """The content-addressed blob store (docs/architecture.md, invariant 2).
 
-A blob lives at ``<VANTHU_STORAGE>/<sha[:2]>/<sha[2:4]>/<sha>``. It is written to a temporary
-file in the same folder, fsynced, then renamed into place, so a reader never sees half a file
-and a crash leaves at most a stray temporary file. An existing blob is never overwritten: the
-same bytes have the same name, so the second writer just drops its temporary copy.
+Two backends, chosen by ``VANTHU_BLOB_BACKEND`` (docs/deploy.md, "Object storage"):
+
+- ``local`` (default): a blob lives at ``<VANTHU_STORAGE>/<sha[:2]>/<sha[2:4]>/<sha>``. It is
+  written to a temporary file in the same folder, fsynced, then renamed into place, so a reader
+  never sees half a file and a crash leaves at most a stray temporary file. An existing blob is
+  never overwritten: the same bytes have the same name, so the second writer just drops its
+  temporary copy.
+- ``s3``: the same names as object keys in an S3-compatible bucket (``core/blobstore_s3.py``);
+  every read is verified against the name while it streams.
+
+Callers use the functions below and never a path, except ``local_copy`` for tools that need a
+file on disk (OCR, pikepdf).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
 
+from vanthu.core import crypto
+
 CHUNK = 1024 * 1024
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
+# What a user sees (UI and API); the details are logged for the administrators.
+STORAGE_UNAVAILABLE = (
+    "Kho lưu trữ tệp tạm thời không truy cập được, thao tác chưa được thực hiện. "
+    "Hãy thử lại sau hoặc báo quản trị hệ thống."
+)
+
+
+class BlobStoreUnavailable(Exception):
+    """The blob store cannot be used (unreachable endpoint, missing bucket, refused
+    credentials). The message is Vietnamese, names the endpoint and bucket, never a secret.
+    Not an ``OSError``: fixity must stop rather than report every blob as damaged."""
+
+
+class BlobIntegrityError(crypto.TamperedError):
+    """The bytes read do not hash to the blob's name: the stored object was changed.
+
+    A ``TamperedError`` so that every reader that already raises the alarm for a failed tag
+    (audit ``file.tampered``, the log, the administrators' notification) does so for this too.
+    """
+
+
+def backend() -> str:
+    return str(getattr(settings, "VANTHU_BLOB_BACKEND", "local"))
+
+
+def is_local() -> bool:
+    return backend() == "local"
+
+
+def check_name(sha256: str) -> str:
+    if not _SHA256.match(sha256):
+        # A name from outside (an API path, a row) must never walk out of the store.
+        raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+    return sha256
+
+
 def root() -> Path:
+    """The local store's folder (local backend only)."""
+    if not is_local():
+        raise RuntimeError("the blob store is not a local folder (VANTHU_BLOB_BACKEND=s3)")
     return Path(settings.VANTHU_STORAGE)
 
 
 def path_of(sha256: str) -> Path:
-    if not _SHA256.match(sha256):
-        # A name from outside (an API path, a row) must never walk out of the store.
-        raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+    """Where a blob lives on disk (local backend only: use ``open_blob``/``local_copy``)."""
+    check_name(sha256)
     return root() / sha256[:2] / sha256[2:4] / sha256
 
 
+def describe() -> str:
+    """Where the blobs are, for messages (never a credential)."""
+    if is_local():
+        return str(root())
+    from vanthu.core import blobstore_s3
+
+    return blobstore_s3.describe()
+
+
 def exists(sha256: str) -> bool:
-    return path_of(sha256).is_file()
+    if is_local():
+        return path_of(sha256).is_file()
+    from vanthu.core import blobstore_s3
+
+    return blobstore_s3.exists(check_name(sha256))
+
+
+def size(sha256: str) -> int:
+    """Size in bytes; ``FileNotFoundError`` when the blob is missing."""
+    if is_local():
+        return path_of(sha256).stat().st_size
+    from vanthu.core import blobstore_s3
+
+    return blobstore_s3.size(check_name(sha256))
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -47,6 +119,10 @@ def _fsync_dir(folder: Path) -> None:
 
 def put(stream: BinaryIO) -> tuple[str, int]:
     """Store the stream's bytes; return (sha256 hex, size). Durable when this returns."""
+    if not is_local():
+        from vanthu.core import blobstore_s3
+
+        return blobstore_s3.put(stream)
     staging = root() / "tmp"
     staging.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
@@ -90,4 +166,89 @@ def put_bytes(data: bytes) -> tuple[str, int]:
 
 
 def open_blob(sha256: str) -> BinaryIO:
-    return path_of(sha256).open("rb")
+    """The blob's bytes as a stream (``FileNotFoundError`` when missing).
+
+    On object storage the stream is verified as it is read: the last chunk is handed out only
+    after the whole object hashed to its name, else ``BlobIntegrityError``."""
+    if is_local():
+        return path_of(sha256).open("rb")
+    from vanthu.core import blobstore_s3
+
+    return blobstore_s3.open_verified(check_name(sha256))
+
+
+def open_raw(sha256: str) -> BinaryIO:
+    """The stored bytes unverified, for code that hashes them itself (fixity, backup)."""
+    if is_local():
+        return path_of(sha256).open("rb")
+    from vanthu.core import blobstore_s3
+
+    return blobstore_s3.open_raw(check_name(sha256))
+
+
+def digest(sha256: str) -> tuple[str, int]:
+    """SHA-256 and size of the bytes stored under a name, read in 1 MiB chunks."""
+    hasher = hashlib.sha256()
+    total = 0
+    with open_raw(sha256) as fh:
+        while chunk := fh.read(CHUNK):
+            hasher.update(chunk)
+            total += len(chunk)
+    return hasher.hexdigest(), total
+
+
+def delete(sha256: str) -> None:
+    """Really delete a blob (approved disposal only; a missing blob is not an error)."""
+    if is_local():
+        path_of(sha256).unlink(missing_ok=True)
+        return
+    from vanthu.core import blobstore_s3
+
+    blobstore_s3.delete(check_name(sha256))
+
+
+def list_local(store: Path) -> list[str]:
+    """Names of the blobs in a local store (``aa/bb/<sha>``), leaving out temporary files."""
+    names: list[str] = []
+    if not store.is_dir():
+        return names
+    for first in sorted(os.scandir(store), key=lambda e: e.name):
+        if len(first.name) != 2 or not first.is_dir():
+            continue
+        for second in sorted(os.scandir(first.path), key=lambda e: e.name):
+            if len(second.name) != 2 or not second.is_dir():
+                continue
+            for entry in os.scandir(second.path):
+                if entry.is_file() and len(entry.name) == 64 and not entry.name.startswith("."):
+                    names.append(entry.name)
+    return names
+
+
+def iter_shas() -> list[str]:
+    """Names of every blob in the store."""
+    if is_local():
+        return list_local(root())
+    from vanthu.core import blobstore_s3
+
+    return blobstore_s3.list_shas()
+
+
+@contextlib.contextmanager
+def local_copy(sha256: str) -> Iterator[Path]:
+    """A path holding the blob's bytes, for tools that need a file (OCR, pikepdf).
+
+    Local: the blob itself (read only). Object storage: a verified copy in a private
+    temporary folder, removed when the block ends."""
+    if is_local():
+        path = path_of(sha256)
+        if not path.is_file():
+            raise FileNotFoundError(f"Không tìm thấy blob {sha256} trong kho.")
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="vanthu-blob-") as work:
+        target = Path(work) / sha256
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out, open_blob(sha256) as src:
+            while chunk := src.read(CHUNK):
+                out.write(chunk)
+        yield target

@@ -7,9 +7,7 @@ it over the nights of ``VANTHU_FIXITY_CYCLE_DAYS`` so that the web is never bloc
 from __future__ import annotations
 
 import datetime
-import hashlib
 import math
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -33,27 +31,19 @@ class BlobResult:
     detail: str
 
 
-def hash_file(path: os.PathLike[str] | str) -> tuple[str, int]:
-    """SHA-256 and size of a file, read in 1 MiB chunks (bounded memory for any size)."""
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
 def check_blob(sha256: str) -> BlobResult:
     """Re-read one blob: pass, fail (bytes no longer hash to the name) or missing."""
     try:
-        path = blobstore.path_of(sha256)
+        present = blobstore.exists(sha256)
     except ValueError:
         return BlobResult(sha256, Outcome.FAIL, "tên không phải mã SHA-256")
-    if not path.is_file():
+    if not present:
         return BlobResult(sha256, Outcome.MISSING, "không tìm thấy tệp trong kho")
     try:
-        actual, size = hash_file(path)
+        # Local file or S3 object alike: read the stored bytes and hash them ourselves.
+        actual, size = blobstore.digest(sha256)
+    except FileNotFoundError:
+        return BlobResult(sha256, Outcome.MISSING, "không tìm thấy tệp trong kho")
     except OSError as exc:
         return BlobResult(sha256, Outcome.FAIL, f"không đọc được: {exc.strerror or exc}")
     if actual != sha256:

@@ -117,6 +117,30 @@ class _Guarded(crypto.DecryptingReader):
             raise
 
 
+class _AlarmedPlain(io.RawIOBase):
+    """A plain file's verified object-storage stream that raises the alarm on a mismatch."""
+
+    def __init__(self, source: BinaryIO, file: DocumentFile) -> None:
+        self._source = source
+        self._file = file
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: memoryview) -> int:  # type: ignore[override]
+        try:
+            data = self._source.read(len(b))
+        except blobstore.BlobIntegrityError:
+            report_tampered(self._file)
+            raise
+        b[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._source.close()
+        super().close()
+
+
 def open_file(file: DocumentFile, *, pdfa: bool = False) -> BinaryIO:
     """The plaintext bytes of ``file`` (or of its PDF/A copy) for encrypted and plain files.
 
@@ -129,7 +153,10 @@ def open_file(file: DocumentFile, *, pdfa: bool = False) -> BinaryIO:
     source = blobstore.open_blob(sha)
     sealed = _sealed(file)
     if sealed is None:
-        return source
+        # On object storage the stream verifies the SHA-256 itself: raise the alarm on it too.
+        if blobstore.is_local():
+            return source
+        return io.BufferedReader(_AlarmedPlain(source, file), buffer_size=blobstore.CHUNK)
     if pdfa:
         sealed = crypto.Sealed(sealed.key_id, sealed.wrapped_key, file.pdfa_nonce)
     return io.BufferedReader(_Guarded(source, sealed, file), buffer_size=crypto.CHUNK)
@@ -149,10 +176,10 @@ def verify(file: DocumentFile) -> None:
 
 
 def report_tampered(file: DocumentFile) -> None:
-    """An encrypted file failed its tag: an audit event, a log alert and a notification to the
-    administrators (never the bytes)."""
+    """An encrypted file failed its tag, or a file on object storage its SHA-256: an audit
+    event, a log alert and a notification to the administrators (never the bytes)."""
     log.critical(
-        "Tệp mã hóa %s (văn bản %s, blob %s) không khớp mã xác thực: có thể bị sửa trái phép.",
+        "Tệp %s (văn bản %s, blob %s) không khớp mã xác thực/mã băm: có thể bị sửa trái phép.",
         file.pk,
         file.document_id,
         file.sha256,
@@ -208,9 +235,10 @@ def rewrap_all(*, batch: int = 500) -> tuple[int, int]:
 def plaintext_path(file: DocumentFile, work_dir: Path) -> Path:
     """A path holding the file's plaintext, for tools that need a path (OCR, extraction).
 
-    A plain file is its blob; an encrypted one is decrypted into ``work_dir`` (a private
-    temporary folder the caller removes), authenticated in full before it is used."""
-    if _sealed(file) is None:
+    A plain file in the local store is its blob; an encrypted one, or any file on object
+    storage, is copied (decrypted) into ``work_dir`` (a private temporary folder the caller
+    removes), authenticated or verified in full before it is used."""
+    if _sealed(file) is None and blobstore.is_local():
         return blobstore.path_of(file.sha256)
     target = work_dir / "source"
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
