@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "vanthu.drafts",
     "vanthu.guide",
     "vanthu.backup",
+    "vanthu.signatures",
 ]
 # docs/drafts.md: "1" = every outgoing document needs an approved draft before it is issued
 # (by default only those whose drafting went through versions in the system).
@@ -237,6 +238,15 @@ VANTHU_EXCHANGE_MAX_ATTEMPTS = int(os.environ.get("VANTHU_EXCHANGE_MAX_ATTEMPTS"
 VANTHU_EXCHANGE_TIMEOUT_SECONDS = float(os.environ.get("VANTHU_EXCHANGE_TIMEOUT_SECONDS", "30"))
 VANTHU_EXCHANGE_KEY_P12 = os.environ.get("VANTHU_EXCHANGE_KEY_P12", "")  # signs edXML (XML-DSig)
 VANTHU_EXCHANGE_KEY_PASSPHRASE = os.environ.get("VANTHU_EXCHANGE_KEY_PASSPHRASE", "")
+# The organisation's PDF signing key (docs/exchange.md, "Khóa ký số"): a PKCS#11 token first
+# (module, token label, key label, PIN source "file:PATH" or "env:NAME"), else a PKCS#12 file.
+VANTHU_SIGNING_PKCS11_MODULE = os.environ.get("VANTHU_SIGNING_PKCS11_MODULE", "")
+VANTHU_SIGNING_PKCS11_TOKEN = os.environ.get("VANTHU_SIGNING_PKCS11_TOKEN", "")
+VANTHU_SIGNING_PKCS11_KEY_LABEL = os.environ.get("VANTHU_SIGNING_PKCS11_KEY_LABEL", "")
+VANTHU_SIGNING_PKCS11_CERT_LABEL = os.environ.get("VANTHU_SIGNING_PKCS11_CERT_LABEL", "")
+VANTHU_SIGNING_PKCS11_PIN_SOURCE = os.environ.get("VANTHU_SIGNING_PKCS11_PIN_SOURCE", "")
+VANTHU_SIGNING_KEY_P12 = os.environ.get("VANTHU_SIGNING_KEY_P12", "")
+VANTHU_SIGNING_KEY_PASSPHRASE = os.environ.get("VANTHU_SIGNING_KEY_PASSPHRASE", "")
 # Behind our own nginx the client address comes from X-Real-IP (docs/deploy.md).
 VANTHU_TRUST_PROXY = os.environ.get("VANTHU_TRUST_PROXY", "") == "1"
 # Our nginx says whether the client came over TLS; only then is X-Forwarded-Proto believed.
@@ -281,6 +291,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     # One name per choice set, whichever serializer uses it (clearance and secrecy share codes).
     "ENUM_NAME_OVERRIDES": {
+        "SignatureStateEnum": "vanthu.exchange.verify.State",
         "DocumentStatusEnum": "vanthu.registry.models.Status",
         "TransferStatusEnum": "vanthu.archive.models.Transfer.Status",
         "FilePlanStatusEnum": "vanthu.records.models.FilePlan.Status",

@@ -29,6 +29,6 @@ def pending_scans(user: User) -> QuerySet[Document]:
     return (
         visible_documents(user, qs)
         .select_related("scan_item", "organization")
-        .prefetch_related("files")
+        .prefetch_related("files", "files__signature_check")  # the signature badge
         .order_by("pk")
     )

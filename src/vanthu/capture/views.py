@@ -132,6 +132,7 @@ def _form_rows(
                 "source_name": document.scan_item.source_name,
                 "page_count": document.page_count,
                 "file_id": first.pk if first else None,
+                "file": first,
                 "text_status": first.get_text_status_display() if first else "",
                 "flags": first.quality_flags if first else [],
                 "fields": {f["name"]: f for f in fields},

@@ -10,14 +10,20 @@ Visible appearance (NĐ 30/2020 Phụ lục I, domain.md §1.3):
 - ``attachment``: for attachments in a separate file, top-right of the first page, no image,
   the text "Số và ký hiệu; thời gian ký" with the time in ISO 8601 and the Vietnam offset;
 - ``invisible``: no appearance at all.
+
+Keys (``SigningKey``): a PKCS#12 file (``Pkcs12Key``) or a key on a PKCS#11 token
+(``Pkcs11Key``: USB tokens are how officials sign here), both through pyHanko's signers, so
+both take the same signing path below.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,6 +73,74 @@ def _load_signer(signer_p12: bytes, passphrase: str | bytes | None) -> signers.S
     return signer
 
 
+class SigningKey(Protocol):
+    def open(self) -> AbstractContextManager[signers.Signer]: ...
+
+
+@dataclass(frozen=True)
+class Pkcs12Key:
+    """A key and certificate chain in PKCS#12 bytes."""
+
+    data: bytes
+    passphrase: str | bytes | None = None
+
+    @contextmanager
+    def open(self) -> Iterator[signers.Signer]:
+        yield _load_signer(self.data, self.passphrase)
+
+
+@dataclass(frozen=True)
+class Pkcs11Key:
+    """A key on a PKCS#11 token (a USB token, an HSM; SoftHSM in the tests).
+
+    ``module_path``: the vendor's PKCS#11 library; ``token_label``: the token's label; the key
+    and its certificate are found by label (``cert_label`` defaults to ``key_label``). The
+    session is opened for one signature and closed at once."""
+
+    module_path: str
+    token_label: str
+    key_label: str
+    pin: str = field(repr=False)
+    cert_label: str = ""
+
+    @contextmanager
+    def open(self) -> Iterator[signers.Signer]:
+        # python-pkcs11 (pyHanko's PKCS#11 support) is imported only when a token is used.
+        from pkcs11 import PKCS11Error
+        from pyhanko.config.pkcs11 import PKCS11PinEntryMode, PKCS11SignatureConfig, TokenCriteria
+        from pyhanko.sign.pkcs11 import PKCS11SigningContext
+
+        if not Path(self.module_path).is_file():
+            raise SigningError(_("Không tìm thấy thư viện PKCS#11 %s.") % self.module_path)
+        config = PKCS11SignatureConfig(
+            module_path=self.module_path,
+            token_criteria=TokenCriteria(label=self.token_label),
+            key_label=self.key_label,
+            cert_label=self.cert_label or self.key_label,
+            user_pin=self.pin,
+            prompt_pin=PKCS11PinEntryMode.SKIP,
+        )
+        stack = ExitStack()
+        try:
+            signer = stack.enter_context(PKCS11SigningContext(config))
+        except (PKCS11Error, PdfError, ValueError, OSError) as exc:
+            raise self._error(exc) from exc
+        with stack:
+            try:
+                yield signer
+            except PKCS11Error as exc:  # the key and certificate are looked up when used
+                raise self._error(exc) from exc
+
+    def _error(self, exc: Exception) -> SigningError:
+        return SigningError(
+            _(
+                "Không dùng được khóa trên thiết bị ký số “%(token)s” (sai mã PIN, chưa cắm "
+                "thiết bị, hoặc không có khóa “%(key)s”): %(error)s"
+            )
+            % {"token": self.token_label, "key": self.key_label, "error": type(exc).__name__}
+        )
+
+
 def _first_page_size(writer: IncrementalPdfFileWriter) -> tuple[float, float]:
     try:
         page = writer.root["/Pages"]
@@ -90,16 +164,34 @@ def _style(text: str, border: int) -> TextStampStyle:
 def sign_pdf(
     pdf_bytes: bytes,
     *,
-    signer_p12: bytes,
-    passphrase: str | bytes | None,
+    signer_p12: bytes | None = None,
+    passphrase: str | bytes | None = None,
+    key: SigningKey | None = None,
     reason: str,
     location: str,
     appearance: Appearance | None = None,
     field_name: str = "VanthuSignature",
 ) -> bytes:
-    """The PDF with one more PAdES B-B signature (an incremental update: earlier ones stay)."""
+    """The PDF with one more PAdES B-B signature (an incremental update: earlier ones stay).
+
+    The key is ``key`` (PKCS#12 or PKCS#11), or the PKCS#12 bytes ``signer_p12``."""
+    if key is None:
+        if signer_p12 is None:
+            raise SigningError(_("Chưa có khóa ký số."))
+        key = Pkcs12Key(signer_p12, passphrase)
+    with key.open() as signer:
+        return _sign(pdf_bytes, signer, reason, location, appearance, field_name)
+
+
+def _sign(
+    pdf_bytes: bytes,
+    signer: signers.Signer,
+    reason: str,
+    location: str,
+    appearance: Appearance | None,
+    field_name: str,
+) -> bytes:
     appearance = appearance or Appearance()
-    signer = _load_signer(signer_p12, passphrase)
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
     except (PdfError, ValueError, KeyError) as exc:

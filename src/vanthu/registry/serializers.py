@@ -13,6 +13,7 @@ from vanthu.core import workdays
 from vanthu.core.enums import Secrecy, Urgency
 from vanthu.orgs.models import DocumentType, Organization, User
 from vanthu.registry.models import Assignment, Channel, Document, DocumentFile, Recipient
+from vanthu.signatures.serializers import FileSignatureOut
 
 Messages = dict[str, str | StrPromise]
 
@@ -180,6 +181,9 @@ class FileIn(serializers.Serializer[Any]):
 
 
 class FileOut(serializers.ModelSerializer[DocumentFile]):
+    # null until the background check has run, and for files that are not PDFs.
+    signature = FileSignatureOut(source="signature_check", read_only=True, allow_null=True)
+
     class Meta:
         model = DocumentFile
         fields = [
@@ -192,6 +196,7 @@ class FileOut(serializers.ModelSerializer[DocumentFile]):
             "uploaded_at",
             "text_status",
             "page_count",
+            "signature",
         ]
 
 

@@ -543,6 +543,9 @@ def _enqueue_text_extraction(file: DocumentFile) -> None:
         queue="ocr",
         dedupe_key=f"capture.extract_text:{file.pk}",
     )
+    from vanthu.signatures.services import enqueue_check  # signatures imports the registry
+
+    enqueue_check(file)  # PAdES signatures checked on every attached PDF (docs/signatures.md)
 
 
 def may_add_files(actor: User, document: Document) -> bool:
