@@ -27,6 +27,7 @@ from vanthu.core.enums import Secrecy, Urgency
 from vanthu.orgs.models import DocumentType, User
 from vanthu.registry import services as registry
 from vanthu.registry.models import Channel, Document, DocumentFile, Status
+from vanthu.reports.summary import track as track_counts
 from vanthu.search.indexing import document_changed
 
 from . import selectors
@@ -218,7 +219,9 @@ def register_scan(*, actor: User, document_id: int, values: Mapping[str, Any]) -
         obj=document,
         details={"pending": pending_pk, "item": item.pk, "changed": changed},
     )
+    track_counts([pending_pk])
     document_changed(pending_pk)
+    track_counts([document.pk])
     document_changed(document.pk)
     return document
 

@@ -29,6 +29,7 @@ from vanthu.exchange.models import Partner, ReceivedPackage
 from vanthu.exchange.services import refuse
 from vanthu.orgs.models import Organization
 from vanthu.registry.models import Document
+from vanthu.reports.summary import track as track_counts
 from vanthu.search.indexing import document_changed
 
 # Fields an update (2) may change, from the package to our Document.
@@ -144,6 +145,7 @@ def _apply_change(
         # Field names only: audit details never carry content (architecture.md, Audit).
         details={"document_id": key["edxml_id"], "fields": changed},
     )
+    track_counts([document.pk])
     document_changed(document.pk)
     return document
 

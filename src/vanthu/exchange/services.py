@@ -33,6 +33,7 @@ from vanthu.registry.models import (
     Status,
 )
 from vanthu.registry.services import _enqueue_text_extraction
+from vanthu.reports.summary import track as track_counts
 from vanthu.search.indexing import document_changed
 
 # Recipient status each edXML code leads to (domain.md §7.3); 13/15/16 are about recalls and
@@ -338,6 +339,7 @@ def _store_package(
                 from vanthu.exchange import changes  # changes imports this module
 
                 changes.link_replacement(organization, package, document)
+            track_counts([document.pk])
             document_changed(document.pk)
             return document
     if seen.content_hash != package.content_hash:
@@ -512,5 +514,6 @@ def _apply_status(
         obj=document,
         details={"recipient": recipient.pk, "code": message.code, "applied": applied},
     )
+    track_counts([document.pk])
     document_changed(document.pk)
     return status

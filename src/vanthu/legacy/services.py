@@ -31,6 +31,7 @@ from vanthu.legacy.rows import Catalogue, RowBuilder, RowOutcome
 from vanthu.orgs.models import Organization, User
 from vanthu.registry.models import Direction, Document, Register
 from vanthu.registry.services import require_clerk
+from vanthu.reports.summary import track as track_counts
 from vanthu.search.indexing import index_created
 
 CHUNK = 2000
@@ -298,6 +299,7 @@ def _judge_chunk(
         # In the same transaction: rolled back with the rows, searchable at once on commit;
         # built from the objects in hand (index_created), the same entries as a re-index.
         index_created(documents)
+        track_counts([d.pk for d in documents])  # the dashboard's counts, same transaction
     for outcome in outcomes:
         report.writerow(_report_line(outcome))
     result.total += len(outcomes)

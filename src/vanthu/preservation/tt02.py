@@ -30,6 +30,7 @@ from vanthu.preservation.package import PackageError, metadata
 from vanthu.records import selectors as records
 from vanthu.records.models import Dossier, DossierDocument, RetentionCode
 from vanthu.registry.models import Document, Status
+from vanthu.reports.summary import track as track_counts
 
 # (tag, Vietnamese label, longest value) — TT 02/2019 Phụ lục, domain.md §4.1.
 DOSSIER_FIELDS = [
@@ -339,6 +340,11 @@ def import_lists(*, path: Path, organization: Organization, actor: User) -> Impo
                 )
                 report.documents += 1
             report.dossiers.append(dossier.pk)
+        track_counts(
+            DossierDocument.objects.filter(dossier__in=report.dossiers).values_list(
+                "document", flat=True
+            )
+        )
         record(
             action="preservation.tt02_import", actor=actor, organization=organization,
             details={"dossiers": report.dossiers, "documents": report.documents},

@@ -35,6 +35,7 @@ from vanthu.registry.services import (
     require_visible,
     sync_recipient,
 )
+from vanthu.reports.summary import track as track_counts
 from vanthu.search.indexing import document_changed
 
 
@@ -91,6 +92,7 @@ def _deliver(document: Document, org: Organization) -> Document:
         obj=copy,
         details={"source": document.pk},
     )
+    track_counts([copy.pk])
     document_changed(copy.pk)
     return copy
 
@@ -137,6 +139,7 @@ def send_outgoing(*, actor: User, document: Document) -> Document:
         from vanthu.exchange.outbox import send_to_partners  # exchange imports the registry
 
         send_to_partners(document, actor=actor)
+    track_counts([document.pk])
     document_changed(document.pk)
     return document
 
@@ -197,6 +200,7 @@ def register_delivered(*, actor: User, document: Document) -> Document:
     )
     _tell_sender(actor, document, Recipient.Status.REGISTERED)
     _tell_partner(document, "03")
+    track_counts([document.pk])
     document_changed(document.pk)
     return document
 
@@ -221,5 +225,6 @@ def return_delivered(*, actor: User, document: Document, reason: str) -> Documen
     _tell_sender(actor, document, Recipient.Status.RETURNED)
     notify.returned_after_commit(document)
     _tell_partner(document, "02", reason)
+    track_counts([document.pk])
     document_changed(document.pk)
     return document

@@ -36,6 +36,7 @@ from vanthu.registry.models import (
     Recipient,
     Status,
 )
+from vanthu.reports.summary import track as track_counts
 from vanthu.search.indexing import document_changed
 
 Errors = dict[str, list[str]]
@@ -191,6 +192,7 @@ def register_incoming(*, actor: User, organization: Organization, data: dict[str
         details={"register": register.pk, "period": alloc.period_key, "number": alloc.number},
     )
     index_after_commit(document)
+    track_counts([document.pk])
     return document
 
 
@@ -229,6 +231,7 @@ def present(*, actor: User, document: Document, leader: User) -> Document:
         details={"leader": leader.pk},
     )
     notify.presented_after_commit(document, leader)
+    track_counts([document.pk])
     document_changed(document.pk)
     return document
 
@@ -380,6 +383,7 @@ def assign(
     _tell_partner(document, "04")
     _tell_partner(document, "05")  # Status.IN_PROGRESS starts here (docs/exchange.md, 05)
     notify.assigned_after_commit(document, assigned_ids)
+    track_counts([document.pk])
     document_changed(document.pk)
     return document
 
@@ -413,6 +417,7 @@ def complete(*, actor: User, document: Document, note: str = "") -> Document:
         details={},
     )
     _tell_partner(document, "06")
+    track_counts([document.pk])
     document_changed(document.pk)
     return document
 
@@ -479,6 +484,7 @@ def create_outgoing(*, actor: User, organization: Organization, data: dict[str, 
         obj=document,
         details={"recipients": len(recipients)},
     )
+    track_counts([document.pk])
     document_changed(document.pk)
     return document
 
@@ -525,6 +531,7 @@ def issue_outgoing(*, actor: User, document: Document) -> Document:
         obj=document,
         details={"register": register.pk, "period": alloc.period_key, "number": alloc.number},
     )
+    track_counts([document.pk])
     document_changed(document.pk)
     return document
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -40,9 +40,7 @@ from vanthu.core.enums import Role, Secrecy, Urgency
 from vanthu.orgs.models import Organization, User
 from vanthu.registry.models import Assignment, Direction, Document, Status
 
-from . import charts
-from .periods import Period
-from .statistics import statistics
+from . import charts, summary_read
 
 LIST_LENGTH = 5
 # The year's figures are cached per viewer and data version (``_year_figures``); the entry is
@@ -51,7 +49,6 @@ DASHBOARD_CACHE_SECONDS = 600
 INBOX = reverse_lazy("registry:inbox")
 INCOMING = reverse_lazy("registry:incoming-list")
 ARCHIVE = "/luu-tru/"
-OPEN_INCOMING = (Status.NEW, Status.AWAITING_DIRECTION, Status.IN_PROGRESS)
 _URGENCY_ORDER = Case(
     When(urgency=Urgency.FLASH, then=Value(0)),
     When(urgency=Urgency.VERY_URGENT, then=Value(1)),
@@ -61,11 +58,48 @@ _URGENCY_ORDER = Case(
 )
 
 
-def _visible_documents(user: User) -> QuerySet[Document]:
-    return policy.visible(user, Document.objects.all())
+def _ordinary_and_classified(user: User, where: Q) -> list[QuerySet[Document]]:
+    """The documents matched by ``where`` (plain column filters) that ``user`` may see, as two
+    querysets that together are exactly ``policy.visible``: the ordinary ones in the viewer's
+    organisation scope (plain filters only, so the ``(organization, direction, status)`` index
+    serves them and no join can repeat a row), and the classified ones within the clearance,
+    through the access policy (need-to-know: participants, the văn thư, grants), which is a
+    ``pk IN`` subquery over that small share only (docs/reports.md, "Speed")."""
+    scope = policy.organization_scope(user, "organization")
+    ordinary = Document.objects.filter(scope, where, secrecy=Secrecy.NONE)
+    classified = [s for s in Secrecy.at_most(user.clearance) if s != Secrecy.NONE]
+    if not classified:
+        return [ordinary]
+    secret = Document.objects.filter(where, secrecy__in=classified)
+    seen = policy.visible(user, secret).values("pk")
+    return [ordinary, Document.objects.filter(scope, where, secrecy__in=classified, pk__in=seen)]
 
 
-def _short(qs: QuerySet[Document]) -> list[dict[str, Any]]:
+def _counts(user: User, where: Q, named: dict[str, Q]) -> dict[str, int]:
+    """How many documents matched by ``where`` that ``user`` may see match each of ``named``:
+    one aggregate per part of ``_ordinary_and_classified`` (two queries for every figure of a
+    panel, instead of one query per figure and part)."""
+    totals = dict.fromkeys(named, 0)
+    for qs in _ordinary_and_classified(user, where):
+        found = qs.aggregate(**{k: Count("pk", filter=q) for k, q in named.items()})
+        for k in named:
+            totals[k] += int(found[k] or 0)
+    return totals
+
+
+def _first(user: User, where: Q) -> list[dict[str, Any]]:
+    """The first ``LIST_LENGTH`` documents by urgency (hỏa tốc first), then ngày đến: each part
+    of ``_ordinary_and_classified`` with its own ``LIMIT``, merged here in the same order."""
+    order = ("urgency_rank", F("received_at").asc(nulls_last=True), "pk")
+    rows: list[Document] = []
+    for qs in _ordinary_and_classified(user, where):
+        rows.extend(qs.annotate(urgency_rank=_URGENCY_ORDER).order_by(*order)[:LIST_LENGTH])
+    far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+
+    def key(d: Document) -> tuple[int, bool, datetime.datetime, int]:
+        received = d.received_at
+        return (d.urgency_rank, received is None, received or far, d.pk)  # type: ignore[attr-defined]
+
     return [
         {
             "id": d.pk,
@@ -76,44 +110,62 @@ def _short(qs: QuerySet[Document]) -> list[dict[str, Any]]:
             "deadline": d.deadline,
             "url": reverse("registry:incoming-detail", args=[d.pk]),
         }
-        for d in qs[:LIST_LENGTH]
+        for d in sorted(rows, key=key)[:LIST_LENGTH]
     ]
 
 
 def _clerk_panel(user: User, org: Organization, today: datetime.date) -> dict[str, Any]:
-    docs = _visible_documents(user).filter(organization=org, direction=Direction.INCOMING)
-    waiting = docs.filter(status=Status.PENDING_REGISTRATION)
-    urgent = waiting.exclude(urgency=Urgency.NORMAL)
+    docs = Q(organization=org, direction=Direction.INCOMING)
+    waiting = Q(status=Status.PENDING_REGISTRATION)
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
-    registered_today = docs.filter(number__isnull=False, received_at__gte=start)
-    not_presented = docs.filter(status=Status.NEW)
+    n = _counts(
+        user,
+        docs,
+        {
+            "waiting": waiting,
+            "urgent": waiting & ~Q(urgency=Urgency.NORMAL),
+            "today": Q(number__isnull=False, received_at__gte=start),
+            "new": Q(status=Status.NEW),
+        },
+    )
     return {
         "role": Role.CLERK,
         "title": "Văn thư",
         "organization": org.name,
         "counts": [
-            ("Chờ vào sổ", waiting.count(), INBOX),
-            ("trong đó khẩn, thượng khẩn, hỏa tốc", urgent.count(), INBOX),
-            ("Đã vào sổ hôm nay", registered_today.count(), INCOMING),
-            ("Chưa trình lãnh đạo", not_presented.count(), f"{INCOMING}?trang_thai=new"),
+            ("Chờ vào sổ", n["waiting"], INBOX),
+            ("trong đó khẩn, thượng khẩn, hỏa tốc", n["urgent"], INBOX),
+            ("Đã vào sổ hôm nay", n["today"], INCOMING),
+            ("Chưa trình lãnh đạo", n["new"], f"{INCOMING}?trang_thai=new"),
         ],
         "items_title": "Chờ vào sổ (khẩn trước)",
-        "items": _short(waiting.order_by(_URGENCY_ORDER, "received_at", "pk")),
+        "items": _first(user, docs & waiting),
     }
 
 
 def _leader_panel(user: User, org: Organization, today: datetime.date) -> dict[str, Any]:
-    docs = _visible_documents(user).filter(
-        org.subtree_q("organization"), direction=Direction.INCOMING
+    # Counts from the counter cells (summary_read); the short list stays on the documents,
+    # through the access policy, with its LIMIT.
+    # The five-row list: the organisations of the subtree as an id list, so the plain filters
+    # meet the (organization, direction, status) index (no join to orgs for the path range).
+    subtree = list(Organization.objects.filter(org.subtree_q()).values_list("pk", flat=True))
+    awaiting = Q(
+        organization__in=subtree, direction=Direction.INCOMING, status=Status.AWAITING_DIRECTION
     )
-    awaiting = docs.filter(status=Status.AWAITING_DIRECTION)
     awaiting_code = Status.AWAITING_DIRECTION.value
-    overdue = docs.filter(status__in=OPEN_INCOMING, deadline__lt=today)
+    rows = summary_read.open_incoming(user, org, today)
+    waiting = sum(r["n"] for r in rows if r["outcome"] == Status.AWAITING_DIRECTION)
     width = len(org.path) + 10
+    paths = dict(
+        Organization.objects.filter(pk__in={r["organization_id"] for r in rows}).values_list(
+            "pk", "path"
+        )
+    )
     by_unit: dict[str, int] = {}
-    for row in overdue.values("organization__path").annotate(n=Count("pk")).order_by():
-        branch = row["organization__path"][:width]
-        by_unit[branch] = by_unit.get(branch, 0) + row["n"]
+    for row in rows:
+        if row["overdue"]:
+            branch = paths[row["organization_id"]][:width]
+            by_unit[branch] = by_unit.get(branch, 0) + row["n"]
     named = Organization.objects.filter(path__in=list(by_unit)).only("path", "name")
     units = {o.path: o.name for o in named}
     return {
@@ -121,11 +173,11 @@ def _leader_panel(user: User, org: Organization, today: datetime.date) -> dict[s
         "title": "Lãnh đạo",
         "organization": org.name,
         "counts": [
-            ("Chờ cho ý kiến chỉ đạo", awaiting.count(), f"{INCOMING}?trang_thai={awaiting_code}"),
-            ("Quá hạn giải quyết", overdue.count(), f"{INCOMING}?trang_thai=in_progress"),
+            ("Chờ cho ý kiến chỉ đạo", waiting, f"{INCOMING}?trang_thai={awaiting_code}"),
+            ("Quá hạn giải quyết", sum(by_unit.values()), f"{INCOMING}?trang_thai=in_progress"),
         ],
         "items_title": "Chờ chỉ đạo",
-        "items": _short(awaiting.order_by(_URGENCY_ORDER, "received_at", "pk")),
+        "items": _first(user, awaiting),
         "overdue_by_unit": [
             {"unit": units.get(p, p), "count": n}
             for p, n in sorted(by_unit.items(), key=lambda pn: (-pn[1], units.get(pn[0], "")))
@@ -213,6 +265,7 @@ def _cached(
     today: datetime.date,
     part: str,
     compute: Callable[[], dict[str, Any]],
+    versions: dict[int, str] | None = None,
 ) -> dict[str, Any]:
     """``compute()`` cached per viewer and data version: the key holds who looks (user,
     clearance, the positions held today), the day (what is overdue depends on it) and
@@ -223,7 +276,11 @@ def _cached(
     seconds = int(getattr(settings, "VANTHU_DASHBOARD_CACHE_SECONDS", DASHBOARD_CACHE_SECONDS))
     if seconds <= 0:
         return compute()
-    version = _data_version(organization)
+    # Read once per page: the leader panel and the year's figures of one organisation share it.
+    versions = {} if versions is None else versions
+    if organization.pk not in versions:
+        versions[organization.pk] = _data_version(organization)
+    version = versions[organization.pk]
     positions = sorted((o.pk, r) for o, r in policy.current_positions(user))
     who = f"{user.pk}|{user.clearance}|{user.is_superuser}|{user.is_active}|{positions}"
     key = (
@@ -240,15 +297,16 @@ def _cached(
     return value
 
 
-def _year_figures(user: User, home: Organization, today: datetime.date) -> dict[str, Any]:
+def _year_figures(
+    user: User, home: Organization, today: datetime.date, versions: dict[int, str] | None = None
+) -> dict[str, Any]:
     """This year's statistics of the user's organisation (with the roll-up for a leader)."""
 
     def compute() -> dict[str, Any]:
-        year = Period(datetime.date(today.year, 1, 1), today)
-        stats = statistics(user, organization=home, period=year)
-        return {k: stats[k] for k in ("rollup", "totals", "by_month", "by_type", "children")}
+        # From the counter cells kept by the services (summary.py), not the documents.
+        return summary_read.year_statistics(user, home, today)
 
-    return _cached(user, home, today, "year", compute)
+    return _cached(user, home, today, "year", compute, versions)
 
 
 def _comparison(home: Organization, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -288,6 +346,7 @@ def dashboard(user: User) -> dict[str, Any]:
     today = timezone.localdate()
     panels: list[dict[str, Any]] = []
     seen: set[tuple[int, str]] = set()
+    versions: dict[int, str] = {}
     for org, role in policy.current_positions(user):
         if (org.pk, role) in seen:
             continue
@@ -296,7 +355,9 @@ def dashboard(user: User) -> dict[str, Any]:
             panels.append(_clerk_panel(user, org, today))
         elif role == Role.LEADER:
             panels.append(
-                _cached(user, org, today, "leader", partial(_leader_panel, user, org, today))
+                _cached(
+                    user, org, today, "leader", partial(_leader_panel, user, org, today), versions
+                )
             )
         elif role == Role.ARCHIVIST:
             panels.append(_archivist_panel(user, org, today))
@@ -310,7 +371,7 @@ def dashboard(user: User) -> dict[str, Any]:
     home = user.organization
     if home is None:
         return result
-    stats = _year_figures(user, home, today)
+    stats = _year_figures(user, home, today, versions)
     months = stats["by_month"]
     result["charts"].append(
         charts.bar_chart(

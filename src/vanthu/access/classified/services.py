@@ -30,6 +30,7 @@ from vanthu.audit.services import record
 from vanthu.core.enums import Secrecy
 from vanthu.orgs.models import User
 from vanthu.registry.models import Document
+from vanthu.reports.summary import track as track_counts
 from vanthu.search.indexing import document_changed
 
 MAX_COPIES = 100
@@ -112,6 +113,7 @@ def _decide(
         # The policy, the search index's access fields and the marks all read this column.
         Document.objects.filter(pk=document.pk).update(secrecy=secrecy_after)
         document.secrecy = secrecy_after
+        track_counts([document.pk])
         document_changed(document.pk)
     record(
         action=f"document.{kind}",

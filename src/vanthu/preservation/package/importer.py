@@ -26,6 +26,7 @@ from vanthu.records.models import Dossier, DossierDocument
 from vanthu.registry import files as registry_files
 from vanthu.registry.models import Document, DocumentFile, Status
 from vanthu.registry.services import check_zone
+from vanthu.reports.summary import track as track_counts
 
 CHUNK = 1024 * 1024
 
@@ -259,6 +260,7 @@ def _create(
         )
         report.documents += 1
     Dossier.objects.filter(pk=dossier.pk).update(page_count=pages)
+    track_counts(DossierDocument.objects.filter(dossier=dossier).values_list("document", flat=True))
     detail: dict[str, Any] = {"package": name, "documents": len(documents)}
     record(
         action="preservation.import",
