@@ -22,7 +22,7 @@ from django.utils import timezone
 from tests.records.conftest import Office, client_for
 from vanthu.archive import selectors, services_storage
 from vanthu.archive.models import ArchivalUnit, Fonds
-from vanthu.archive.paging import BadCursor, encode_cursor, keyset_page
+from vanthu.core.keyset import BadCursor, encode_cursor, keyset_page
 from vanthu.orgs.models import Organization, User
 from vanthu.records.models import Dossier, RetentionCode
 

@@ -10,7 +10,7 @@ from django.shortcuts import render
 
 from vanthu.archive import pdf, selectors, selectors_more
 from vanthu.archive.models import AccessRequest
-from vanthu.archive.paging import AFTER, BadCursor, keyset_page
+from vanthu.core.keyset import AFTER, BadCursor, keyset_page
 from vanthu.orgs.models import User
 from vanthu.records import selectors as records_selectors
 
@@ -55,7 +55,7 @@ BAD_CURSOR = "Liên kết trang sau không hợp lệ: danh sách được hiệ
 
 
 def _rows(request: HttpRequest, qs: Any) -> dict[str, Any]:
-    """A page of a long list, from the start or after ``?after=`` (keyset, archive.paging);
+    """A page of a long list, from the start or after ``?after=`` (keyset, core.keyset);
     a link that is not a cursor of this list shows the first page with a message."""
     after = request.GET.get(AFTER)
     try:

@@ -9,26 +9,35 @@ The cursor is the sort key of a row, base64url-encoded JSON, and it is not signe
 *where* in the order to start. Every row is still filtered by the access policy, so a forged
 cursor can move the start but never shows, counts or reveals a document the user may not see.
 The row comparison ``(period_key, number, id) < (…)`` is Django's own tuple lookup (written for
-composite primary keys), which both PostgreSQL and SQLite evaluate as a row value and which
-PostgreSQL uses as an index bound.
+composite primary keys), which PostgreSQL evaluates as a row value and uses as an index
+bound (Django spells it out as the equivalent ORs on SQLite). The codec and the condition are
+``core.keyset``'s, shared with the archive lists; what stays here is each list's order and how
+strictly its cursor is read.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
-from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
+from vanthu.core.keyset import (
+    BadCursor,
+    OrderKey,
+    encode_cursor,
+    later_than,
+    nulls_largest,
+    order_keys,
+)
+from vanthu.core.keyset import decode_values as decode_token
 from vanthu.registry.models import Document
+from vanthu.registry.selectors import INCOMING_ORDER, OUTGOING_ORDER
 
 MAX_ID = 2**63 - 1
 MAX_NUMBER = 2**31 - 1
@@ -39,24 +48,6 @@ def _bad() -> ValidationError:
     return ValidationError(
         {"after": [_("Con trỏ trang (after) không hợp lệ: hãy dùng next_after của trang trước.")]}
     )
-
-
-def _encode(values: Sequence[Any]) -> str:
-    raw = json.dumps(list(values), separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode(token: str) -> list[Any]:
-    if not token or len(token) > MAX_TOKEN:
-        raise _bad()
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        values = json.loads(raw.decode())
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise _bad() from exc
-    if not isinstance(values, list):
-        raise _bad()
-    return values
 
 
 def _int(value: Any, low: int, high: int) -> int:
@@ -70,16 +61,28 @@ def _int(value: Any, low: int, high: int) -> int:
 class Keyset:
     """How one list is ordered (every key descending) and how its cursor is read and written."""
 
-    encode_row: Callable[[Document], list[Any]]
+    order: Sequence[Any]
     decode_values: Callable[[list[Any]], tuple[Any, ...]]
-    after: Callable[[QuerySet[Document], tuple[Any, ...]], QuerySet[Document]]
+    row_value: bool = False
+
+    @cached_property
+    def keys(self) -> list[OrderKey]:
+        return order_keys(Document.objects.order_by(*self.order), explicit_nulls=True)
 
     def cursor(self, row: Document) -> str:
-        return _encode(self.encode_row(row))
+        # ASCII JSON (\u escapes), as these lists have always written it.
+        values = [getattr(row, k.field.attname) for k in self.keys]
+        return encode_cursor(values, ensure_ascii=True)
 
     def filter(self, qs: QuerySet[Document], token: str) -> QuerySet[Document]:
         """The rows of ``qs`` after the cursor ``token``; 400 ``after`` when it is not one."""
-        return self.after(qs, self.decode_values(_decode(token)))
+        try:
+            values = decode_token(token, MAX_TOKEN)
+        except BadCursor as exc:
+            raise _bad() from exc
+        key = self.decode_values(values)
+        later = later_than(self.keys, key, nulls_largest(qs), row_value=self.row_value)
+        return qs.filter(later) if later is not None else qs.none()
 
 
 # --- văn bản đến: ORDER BY period_key DESC, number DESC NULLS FIRST, id DESC -----------------
@@ -96,27 +99,11 @@ def _incoming_values(values: list[Any]) -> tuple[Any, ...]:
     return period, number, _int(pk, 1, MAX_ID)
 
 
-def _incoming_after(qs: QuerySet[Document], key: tuple[Any, ...]) -> QuerySet[Document]:
-    period, number, pk = key
-    if number is None:
-        # Only unnumbered rows (deliveries waiting for vào sổ) have no number; they come first
-        # within their period, then the numbered ones, then the earlier periods.
-        return qs.filter(
-            Q(period_key__lt=period)
-            | Q(period_key=period, number__isnull=False)
-            | Q(period_key=period, number__isnull=True, pk__lt=pk)
-        )
-    # A row comparison: PostgreSQL starts the backward walk of doc_list_order right there.
-    # Rows of the same period without a number compare as NULL (excluded): they came first.
-    row = Tuple(F("period_key"), F("number"), F("pk"))
-    return qs.filter(TupleLessThan(row, (period, number, pk)))
-
-
-INCOMING = Keyset(
-    encode_row=lambda d: [d.period_key, d.number, d.pk],
-    decode_values=_incoming_values,
-    after=_incoming_after,
-)
+# A numbered cursor is one row comparison: PostgreSQL starts the backward walk of
+# doc_list_order right there; rows of the same period without a number compare as NULL
+# (excluded): they came first. An unnumbered cursor (a delivery waiting for vào sổ) is the
+# rest of its period's unnumbered rows, then its numbered ones, then the earlier periods.
+INCOMING = Keyset(order=INCOMING_ORDER, decode_values=_incoming_values, row_value=True)
 
 
 # --- văn bản đi: ORDER BY created_at DESC, id DESC -------------------------------------------
@@ -134,13 +121,4 @@ def _outgoing_values(values: list[Any]) -> tuple[Any, ...]:
     return created, _int(values[1], 1, MAX_ID)
 
 
-def _outgoing_after(qs: QuerySet[Document], key: tuple[Any, ...]) -> QuerySet[Document]:
-    created, pk = key
-    return qs.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk))
-
-
-OUTGOING = Keyset(
-    encode_row=lambda d: [d.created_at.isoformat(), d.pk],
-    decode_values=_outgoing_values,
-    after=_outgoing_after,
-)
+OUTGOING = Keyset(order=OUTGOING_ORDER, decode_values=_outgoing_values)

@@ -18,12 +18,12 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from vanthu.core.api import Pagination
+from vanthu.core.keyset import KeysetPaginationMixin
 from vanthu.registry.keyset import Keyset
 
 COUNT_LIMIT = 10_000
@@ -116,98 +116,30 @@ class DocumentListPagination(Pagination):
         return out
 
 
-class _CursorPage(Page):
-    """A page read after a cursor: a next page exists when one more row was found."""
-
-    def __init__(self, rows: list[Any], paginator: Any, has_more: bool) -> None:
-        super().__init__(rows, 1, paginator)
-        self._has_more = has_more
-
-    def has_next(self) -> bool:
-        return self._has_more
-
-    def has_previous(self) -> bool:
-        return False
-
-
-class DocumentCursorPagination(DocumentListPagination):
+class DocumentCursorPagination(KeysetPaginationMixin, DocumentListPagination):
     """The document lists' pages (numbered, with the capped count) plus ``?after=<cursor>``:
     the rows after the last row of the previous page, read from the list's index at any depth
-    (``registry.keyset``). Every answer carries ``next_after``, the cursor of its last row when
-    another row follows. The view names its order as ``keyset``."""
+    (``registry.keyset``, ``core.keyset``). Every answer carries ``next_after``, the cursor of
+    its last row when another row follows. The view names its order as ``keyset``."""
 
-    after_query_param = "after"
+    next_after_description = (
+        "Cursor of the last row when another follows (null on the last page): pass it "
+        "as ?after= for the next page, read from the list's index at any depth."
+    )
+    after_query_description = (
+        "Keyset cursor: the rows after the last row of the previous page, as given "
+        "in its next_after. Not together with page; a bad cursor is 400 "
+        "{after: [...]}."
+    )
 
-    def paginate_queryset(
-        self, queryset: QuerySet[Any], request: Request, view: Any = None
-    ) -> list[Any] | None:
-        self.keyset = cast(Keyset, view.keyset)
-        raw = request.query_params.get(self.after_query_param)
-        if raw is None:
-            return cast(list[Any] | None, super().paginate_queryset(queryset, request, view))
-        if self.page_query_param in request.query_params:
-            raise ValidationError(
-                {self.after_query_param: [_("Không dùng con trỏ trang cùng số trang.")]}
-            )
-        self.request = request
-        size = self.get_page_size(request) or self.page_size
-        rows = list(self.keyset.filter(queryset, raw)[: size + 1])
-        paginator = self.django_paginator_class(queryset, size)
-        paginator.count  # noqa: B018 - the capped count of the whole list, as on page 1
-        self.page = _CursorPage(rows[:size], paginator, len(rows) > size)
-        return list(self.page)
+    def keyset_rows(
+        self, queryset: QuerySet[Any], after: str, size: int, view: Any
+    ) -> tuple[list[Any], str | None]:
+        keyset = cast(Keyset, view.keyset)
+        rows = list(keyset.filter(queryset, after)[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+        return rows, keyset.cursor(rows[-1]) if more and rows else None
 
-    def next_after(self) -> str | None:
-        if self.page is None or not self.page.has_next() or not len(self.page):
-            return None
-        return self.keyset.cursor(self.page[len(self.page) - 1])
-
-    def get_next_link(self) -> str | None:
-        if not isinstance(self.page, _CursorPage):
-            return cast(str | None, super().get_next_link())
-        after = self.next_after()
-        if after is None:
-            return None
-        if self.request is None:  # set by paginate_queryset
-            return None
-        url = remove_query_param(self.request.build_absolute_uri(), self.page_query_param)
-        return cast(str, replace_query_param(url, self.after_query_param, after))
-
-    def get_previous_link(self) -> str | None:
-        if isinstance(self.page, _CursorPage):
-            return None  # a cursor leads forward only; the client keeps the ones it followed
-        return cast(str | None, super().get_previous_link())
-
-    def get_paginated_response(self, data: Any) -> Response:
-        response = super().get_paginated_response(data)
-        response.data["next_after"] = self.next_after()
-        return response
-
-    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        out = super().get_paginated_response_schema(schema)
-        out["properties"]["next_after"] = {
-            "type": "string",
-            "nullable": True,
-            "description": (
-                "Cursor of the last row when another follows (null on the last page): pass it "
-                "as ?after= for the next page, read from the list's index at any depth."
-            ),
-        }
-        return out
-
-    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        params = list(super().get_schema_operation_parameters(view))
-        params.append(
-            {
-                "name": self.after_query_param,
-                "required": False,
-                "in": "query",
-                "description": (
-                    "Keyset cursor: the rows after the last row of the previous page, as given "
-                    "in its next_after. Not together with page; a bad cursor is 400 "
-                    "{after: [...]}."
-                ),
-                "schema": {"type": "string"},
-            }
-        )
-        return params
+    def keyset_cursor(self, queryset: QuerySet[Any], row: Any, view: Any) -> str:
+        return cast(Keyset, view.keyset).cursor(row)
