@@ -103,9 +103,12 @@ def test_serve_stops_the_web_and_fails_when_the_worker_dies(
         processes.wait_for(lambda: _status(f"http://127.0.0.1:{port}/dang-nhap/") == 200, 40, "web")
         children = _children(serve.pid)
         [worker] = [pid for pid, cmd in children.items() if " celery " in cmd]
+        processes.wait_for(lambda: bool(_children(worker)), 40, "the worker's pool")
+        pool = _children(worker)
         os.kill(worker, signal.SIGKILL)
         assert serve.wait(40) != 0
-        processes.wait_for(lambda: not any(map(_running, children)), 5, "children gone")
+        # Nothing is left behind: neither the web server nor the dead worker's pool processes.
+        processes.wait_for(lambda: not any(map(_running, {**children, **pool})), 5, "children gone")
         assert "đã dừng bất thường" in log.read_text()
     finally:
         if serve.poll() is None:

@@ -7,6 +7,7 @@ worker with embedded beat (the jobs and their sweep). Ctrl-C or SIGTERM stops bo
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -141,3 +142,8 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        for proc in children.values():
+            # Each child leads a process group of its own: whatever it left behind when it
+            # died (Celery's pool processes outlive a killed worker) goes with it.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
