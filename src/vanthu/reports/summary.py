@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -227,17 +227,8 @@ def rebuild(*, progress: Callable[[int], Any] | None = None) -> int:
     DocumentTally.objects.all().delete()
     MonthlyCount.objects.all().delete()
     totals: Counter[Key] = Counter()
-    last = 0
     counted = 0
-    while True:
-        ids = list(
-            Document.objects.filter(pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:REBUILD_CHUNK]
-        )
-        if not ids:
-            break
-        keys = _keys(Q(pk__gte=ids[0], pk__lte=ids[-1]))
+    for keys in _chunks():
         DocumentTally.objects.bulk_create(
             [
                 DocumentTally(document_id=pk, **dict(zip(FIELDS, k, strict=True)))
@@ -247,7 +238,6 @@ def rebuild(*, progress: Callable[[int], Any] | None = None) -> int:
         )
         totals.update(keys.values())
         counted += len(keys)
-        last = ids[-1]
         if progress is not None:
             progress(counted)
     MonthlyCount.objects.bulk_create(
@@ -265,6 +255,13 @@ def counts() -> dict[Key, int]:
 def expected() -> dict[Key, int]:
     """The non-empty cells as the documents say they should be (reads only)."""
     totals: Counter[Key] = Counter()
+    for keys in _chunks():
+        totals.update(keys.values())
+    return dict(totals)
+
+
+def _chunks() -> Iterator[dict[int, Key]]:
+    """Every document's cell, REBUILD_CHUNK documents at a time in id order."""
     last = 0
     while True:
         ids = list(
@@ -273,6 +270,6 @@ def expected() -> dict[Key, int]:
             .values_list("pk", flat=True)[:REBUILD_CHUNK]
         )
         if not ids:
-            return dict(totals)
-        totals.update(_keys(Q(pk__gte=ids[0], pk__lte=ids[-1])).values())
+            return
+        yield _keys(Q(pk__gte=ids[0], pk__lte=ids[-1]))
         last = ids[-1]
