@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vanthu.core.jobs import PermanentError, handler
+from vanthu.core.jobs import PermanentError, handler, int_field
 
 from .services import extract_file_text, merge_ocr, ocr_range, result_summary
 
@@ -12,10 +12,7 @@ from .services import extract_file_text, merge_ocr, ocr_range, result_summary
 @handler("capture.extract_text")
 def extract_text(payload: dict[str, Any]) -> dict[str, Any] | None:
     """Text, PDF/A copy, suggested fields and quality flags of one DocumentFile."""
-    try:
-        file_id = int(payload["file_id"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise PermanentError(f"Thiếu hoặc sai file_id: {payload!r}") from exc
+    file_id = int_field(payload, "file_id")
     f = extract_file_text(file_id=file_id)
     if f is None:
         raise PermanentError(f"Không có tệp {file_id}.")
@@ -28,10 +25,7 @@ def import_batch(payload: dict[str, Any]) -> dict[str, Any] | None:
     from .batches import run_batch
     from .models import ScanBatch
 
-    try:
-        batch_id = int(payload["batch_id"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise PermanentError(f"Thiếu hoặc sai batch_id: {payload!r}") from exc
+    batch_id = int_field(payload, "batch_id")
     if not ScanBatch.objects.filter(pk=batch_id).exists():
         raise PermanentError(f"Không có lô quét {batch_id}.")
     batch = run_batch(batch_id=batch_id)
@@ -54,10 +48,7 @@ def ocr_page_range(payload: dict[str, Any]) -> dict[str, Any] | None:
 @handler("capture.merge_ocr")
 def merge_ranges(payload: dict[str, Any]) -> dict[str, Any] | None:
     """Join the OCR'd ranges of a large scan into its PDF/A (services.merge_ocr)."""
-    try:
-        file_id = int(payload["file_id"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise PermanentError(f"Thiếu hoặc sai file_id: {payload!r}") from exc
+    file_id = int_field(payload, "file_id")
     f = merge_ocr(file_id=file_id)
     if f is None:
         raise PermanentError(f"Không có tệp {file_id}.")

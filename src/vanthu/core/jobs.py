@@ -58,6 +58,14 @@ def _setting(name: str, default: float) -> float:
     return float(getattr(settings, name, default))
 
 
+def int_field(payload: dict[str, Any], key: str) -> int:
+    """``payload[key]`` as an int; a missing or malformed one is a PermanentError (no retry)."""
+    try:
+        return int(payload[key])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PermanentError(f"Thiếu hoặc sai {key}: {payload!r}") from exc
+
+
 def handler(kind: str) -> Callable[[H], H]:
     """Register ``fn`` as the handler of jobs of ``kind``."""
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from vanthu.core.jobs import PermanentError, enqueue, handler
+from vanthu.core.jobs import PermanentError, enqueue, handler, int_field
 from vanthu.orgs.models import Organization
 from vanthu.registry.models import Direction, Document
 from vanthu.suggest import services
@@ -16,10 +16,7 @@ from vanthu.suggest.history import HANDLED
 @handler("suggest.train")
 def train(payload: dict[str, Any]) -> dict[str, Any] | None:
     """Train one organisation's model from its own history (idempotent: retrains)."""
-    try:
-        org_id = int(payload["organization_id"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise PermanentError(f"Thiếu hoặc sai organization_id: {payload!r}") from exc
+    org_id = int_field(payload, "organization_id")
     organization = Organization.objects.filter(pk=org_id).first()
     if organization is None:
         raise PermanentError(f"Không có tổ chức {org_id}.")
