@@ -9,14 +9,16 @@ it does not answer), in a fresh process and a fresh database:
    20 years or permanent), each with ``BENCH_ARCHIVE_DOCS`` (2) documents; the dossiers of
    2005–2018 are in accepted transfers (1,000 a transfer) and carry an archival number.
 2. In-process requests (DRF's ``APIClient``/Django's ``Client``, no network), each repeated
-   ``BENCH_ARCHIVE_REPEAT`` (15) times, p50/p95: the due list (first page, reminders, a deep
-   page), a filtered dossier list, archival numbers (first and a deep page), the "xem xét hủy"
+   ``BENCH_ARCHIVE_REPEAT`` (15) times, p50/p95 of the wall time and p50 of this process's CPU
+   time (on SQLite the database's work too; the figure a loaded machine disturbs least): the due
+   list (first page, reminders, a deep page), a filtered dossier list and the dossier list's
+   page 500 by number and by cursor, archival numbers (first and a deep page), the "xem xét hủy"
    list, the transfer list, and the archivist's /luu-tru/ page: its frame and each of the
    sections that htmx loads into it. The deep pages are read twice: by ``?page=N`` and by
-   ``?after=`` (the keyset cursor that page N−1 gives in ``next_after``). The file plan
-   (danh mục hồ sơ) of 2024, ``BENCH_ARCHIVE_PLAN_ITEMS`` (300) items under 10 major and 30
-   minor headings, made through the services once (kept with the database) with the 5,000
-   dossiers of 2024 opened from its items: its page (/ho-so/danh-muc/{id}/) and its API read
+   ``?after=`` (the keyset cursor that page N−1 gives in ``next_after``). The file plan (danh
+   mục hồ sơ) of 2024, ``BENCH_ARCHIVE_PLAN_ITEMS`` (300) items under 10 major and 30 minor
+   headings, made through the services once (kept with the database) with the 5,000 dossiers of
+   2024 opened from its items: its page (/ho-so/danh-muc/{id}/) and its API read
    (``GET file-plans/{id}/`` with headings, items and counts), as the clerk.
 3. Writes at that size: hand in 500 dossiers (``create_transfer``), read its mục lục (API detail
    and PDF); list 500 expired dossiers for disposal (``create_disposal``) and read it back.
@@ -71,13 +73,20 @@ def ms(values: list[float]) -> str:
     return f"p50 {pct(v, 50):8.1f} ms   p95 {pct(v, 95):8.1f} ms"
 
 
-def timed(fn: Callable[[], Any], repeat: int = REPEAT) -> tuple[list[float], Any]:
+def timed(
+    fn: Callable[[], Any], repeat: int = REPEAT, cpu: list[float] | None = None
+) -> tuple[list[float], Any]:
+    """Wall times of ``repeat`` calls; with ``cpu``, this process's CPU time of each call too
+    (in-process requests: the view, and on SQLite the database, whatever else loads the
+    machine)."""
     out: Any = None
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         out = fn()
         times.append(time.perf_counter() - start)
+        if cpu is not None:
+            cpu.append(time.process_time() - start_cpu)
     return times, out
 
 
@@ -384,6 +393,8 @@ def measure(p: dict[str, Any]) -> dict[str, Any]:
     after_due = cursor(clerk_api, f"/api/v1/transfers/due/?page={deep_due - 1}")
     after_units = cursor(api, f"/api/v1/archival-units/?page={deep_units - 1}")
     after_review = cursor(api, f"/api/v1/disposals/review/?page={deep_review - 1}")
+    deep_dossiers = 500
+    after_dossiers = cursor(clerk_api, f"/api/v1/dossiers/?page={deep_dossiers - 1}")
     reads = {
         "GET transfers/due/ (page 1)": get(clerk_api, "/api/v1/transfers/due/"),
         "GET transfers/due/?due_within=30": get(clerk_api, "/api/v1/transfers/due/?due_within=30"),
@@ -395,6 +406,12 @@ def measure(p: dict[str, Any]) -> dict[str, Any]:
         ),
         "GET dossiers/?status=closed&year=2020": get(
             clerk_api, "/api/v1/dossiers/?status=closed&year=2020"
+        ),
+        f"GET dossiers/?page={deep_dossiers}": get(
+            clerk_api, f"/api/v1/dossiers/?page={deep_dossiers}"
+        ),
+        f"GET dossiers/?after= (= page {deep_dossiers})": get(
+            clerk_api, f"/api/v1/dossiers/?after={after_dossiers}"
         ),
         "GET archival-units/ (page 1)": get(api, "/api/v1/archival-units/"),
         f"GET archival-units/?page={deep_units}": get(
@@ -429,10 +446,13 @@ def measure(p: dict[str, Any]) -> dict[str, Any]:
     reads[f"GET file-plans/{{id}}/ ({PLAN_ITEMS} items)"] = get(
         clerk_api, f"/api/v1/file-plans/{plan.pk}/"
     )
+    results["cpu"] = {}
     for name, fn in reads.items():
         fn()  # warm
-        times, _ = timed(fn)
+        cpu: list[float] = []
+        times, _ = timed(fn, cpu=cpu)
         results["reads"][name] = times
+        results["cpu"][name] = cpu
     with transaction.atomic():
         writes(p, results, get, clerk_api, api)
         # A kept database must hold the same rows at the next run.
@@ -534,7 +554,9 @@ def report(data: dict[str, Any]) -> None:
         f"{data['archive_s']:.1f} s; due list {data['due']:,}, review list {data['review']:,}"
     )
     for name, times in data["reads"].items():
-        print(f"   {name:48s} {ms(times)}")
+        cpu = data.get("cpu", {}).get(name)
+        spent = f"   cpu p50 {pct([c * 1000 for c in cpu], 50):7.1f} ms" if cpu else ""
+        print(f"   {name:48s} {ms(times)}{spent}")
     print(f"   {'create_transfer (500 dossiers)':48s} {data['create_transfer_500'] * 1000:8.1f} ms")
     print(f"   {'GET transfers/{id}/ (500 rows)':48s} {ms(data['transfer_detail'])}")
     print(f"   {'GET transfers/{id}/list.pdf (500 rows)':48s} {ms(data['transfer_pdf'])}")

@@ -3,7 +3,8 @@
 Counts: the registry's capped count (``registry.paging``, docs/registry.md "Lists") reused:
 ``count`` is exact up to ``COUNT_LIMIT`` rows the user may see, above it ``count`` is
 ``COUNT_LIMIT`` (a lower bound) and ``count_exact`` is false. Counting a whole 30,000-row due
-list cost more than the page itself at 100,000 dossiers (docs/benchmarks.md, archive).
+list cost more than the page itself at 100,000 dossiers (docs/benchmarks.md, archive). A page
+read after a cursor is not counted again (``count`` and ``count_exact`` null, ``core.keyset``).
 
 Cursors: ``?page=500`` makes the database walk and drop 24,950 rows first; ``?after=<cursor>``
 starts at the row after the cursor, found in the list's order index, so a deep page costs what
@@ -21,17 +22,11 @@ from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 
 from vanthu.core.api import Pagination
-from vanthu.core.keyset import (
-    BadCursor,
-    KeysetPaginationMixin,
-    cursor_for,
-    keyset_page,
-    order_keys,
-)
+from vanthu.core.keyset import OrderKeysetPaginationMixin
 from vanthu.registry.paging import COUNT_LIMIT, CappedCountPaginator, DocumentListPagination
 
 
@@ -46,27 +41,8 @@ class UnorderedCappedCountPaginator(CappedCountPaginator):
         return min(found, self.limit)
 
 
-class ArchiveListPagination(KeysetPaginationMixin, DocumentListPagination):
+class ArchiveListPagination(OrderKeysetPaginationMixin, DocumentListPagination):
     django_paginator_class = UnorderedCappedCountPaginator
-    after_query_description = (
-        "Con trỏ trang (keyset): các dòng sau dòng cuối của trang trước, lấy từ next_after. "
-        "Không dùng cùng page."
-    )
-    next_after_description = (
-        "Cursor of the next page (pass it as ?after=), null on the last page. With "
-        "?after= the answer's previous is null."
-    )
-
-    def keyset_rows(
-        self, queryset: QuerySet[Any], after: str, size: int, view: Any
-    ) -> tuple[list[Any], str | None]:
-        try:
-            return keyset_page(queryset, after, size)
-        except BadCursor as exc:
-            raise ValidationError({self.after_query_param: [str(exc)]}) from exc
-
-    def keyset_cursor(self, queryset: QuerySet[Any], row: Any, view: Any) -> str:
-        return cursor_for(row, order_keys(queryset))
 
     def get_page_number(self, request: Request, paginator: Any) -> Any:
         number = request.query_params.get(self.page_query_param) or 1
@@ -81,6 +57,6 @@ class ArchiveListPagination(KeysetPaginationMixin, DocumentListPagination):
         out = super().get_paginated_response_schema(schema)
         out["properties"]["count_exact"]["description"] = (
             f"False when more than {COUNT_LIMIT} rows match: count is then {COUNT_LIMIT}, "
-            "a lower bound."
+            "a lower bound. Null on a page read after a cursor (?after=), like count."
         )
         return out

@@ -6,7 +6,9 @@ the first page costs (docs/benchmarks.md, "Registry" and archive). The registry'
 (``registry.keyset``) and the archive's due, review and archival-number lists
 (``archive.paging``) share this module: the cursor codec, the "rows after this position"
 condition built from the list's order (NULLs where the database, or the order, puts them) and
-the DRF pagination mixin that reads ``after`` and answers ``next_after``.
+the DRF pagination mixin that reads ``after`` and answers ``next_after``. A page read after a
+cursor answers ``count`` and ``count_exact`` null: the list is counted on the first page, which
+every walk starts from, not again on each page after it.
 
 A cursor is the list's order values of the last row shown, JSON in URL-safe base64 without
 padding. It is not signed: it names a position in the order, never a row, and the rows after it
@@ -145,6 +147,8 @@ def _value(key: OrderKey, value: Any) -> Any:
         if not field.null:
             raise BadCursor
         return None
+    if isinstance(field, models.ForeignKey):
+        field = field.target_field  # ordered by the key's column (``organization_id``)
     if isinstance(field, models.DateTimeField):
         raise ImproperlyConfigured("keyset order on a date-time is not supported")
     if isinstance(field, models.DateField):
@@ -271,11 +275,18 @@ def keyset_page(qs: QuerySet[Any], after: str | None, size: int) -> tuple[list[A
 # --- DRF pagination ----------------------------------------------------------------------------
 
 
+class _NotCounted:
+    """The paginator of a cursor page: the list is not counted again (``count`` null)."""
+
+    count = None
+    count_exact = None
+
+
 class CursorPage(Page):
     """A page read after a cursor: a next page exists when the next cursor is known."""
 
-    def __init__(self, rows: list[Any], paginator: Any, next_after: str | None) -> None:
-        super().__init__(rows, 1, paginator)
+    def __init__(self, rows: list[Any], next_after: str | None) -> None:
+        super().__init__(rows, 1, cast(Any, _NotCounted()))
         self.next_after = next_after
 
     def has_next(self) -> bool:
@@ -330,9 +341,9 @@ class KeysetPaginationMixin:
         self.request = request
         size = self.get_page_size(request) or self.page_size or 50  # type: ignore[attr-defined]
         rows, self.next_after = self.keyset_rows(queryset, raw, size, view)
-        paginator = self.django_paginator_class(queryset, size)
-        paginator.count  # noqa: B018 - the capped count of the whole list, as on page 1
-        self.page = CursorPage(rows, paginator, self.next_after)
+        # Not counted again: the count is the whole list's, answered by the first page, and
+        # recounting it cost as much as the page itself (docs/benchmarks.md, archive).
+        self.page = CursorPage(rows, self.next_after)
         return rows
 
     def get_next_link(self) -> str | None:
@@ -351,10 +362,23 @@ class KeysetPaginationMixin:
     def get_paginated_response(self, data: Any) -> Response:
         response = cast(Response, super().get_paginated_response(data))  # type: ignore[misc]
         response.data["next_after"] = self.next_after
+        if isinstance(self.page, CursorPage):
+            for name in ("count", "count_exact"):
+                if name in response.data:
+                    response.data[name] = None
         return response
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         out = cast(dict[str, Any], super().get_paginated_response_schema(schema))  # type: ignore[misc]
+        out["properties"]["count"]["nullable"] = True
+        if "count_exact" in out["properties"]:
+            exact = out["properties"]["count_exact"]
+            exact["nullable"] = True
+            exact["description"] = exact.get("description", "") + " Null after a cursor."
+        out["properties"]["count"]["description"] = (
+            "The whole list's count on a numbered page; null on a page read after a cursor "
+            "(?after=), which does not count the list again: keep the first page's."
+        )
         out["properties"]["next_after"] = {
             "type": "string",
             "nullable": True,
@@ -374,3 +398,30 @@ class KeysetPaginationMixin:
             }
         )
         return params
+
+
+class OrderKeysetPaginationMixin(KeysetPaginationMixin):
+    """Keyset pages of a list ordered by plain columns ending in the primary key: the cursor is
+    the order values of the queryset's own ``order_by`` (``order_keys``), the rows after it
+    are read by ``keyset_page``; a bad cursor is 400 on ``after``. Used by the archive's lists
+    and the records dossier list."""
+
+    after_query_description = (
+        "Con trỏ trang (keyset): các dòng sau dòng cuối của trang trước, lấy từ next_after. "
+        "Không dùng cùng page."
+    )
+    next_after_description = (
+        "Cursor of the next page (pass it as ?after=), null on the last page. With "
+        "?after= the answer's previous is null."
+    )
+
+    def keyset_rows(
+        self, queryset: QuerySet[Any], after: str, size: int, view: Any
+    ) -> tuple[list[Any], str | None]:
+        try:
+            return keyset_page(queryset, after, size)
+        except BadCursor as exc:
+            raise ValidationError({self.after_query_param: [str(exc)]}) from exc
+
+    def keyset_cursor(self, queryset: QuerySet[Any], row: Any, view: Any) -> str:
+        return cursor_for(row, order_keys(queryset))

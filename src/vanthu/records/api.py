@@ -14,7 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from vanthu.core.api import Pagination
 from vanthu.core.enums import Secrecy
+from vanthu.core.keyset import OrderKeysetPaginationMixin
 from vanthu.orgs.models import Organization, User
 from vanthu.records import selectors, services
 from vanthu.records.models import (
@@ -149,6 +151,11 @@ class ReopenSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(allow_blank=True)
 
 
+class DossierListPagination(OrderKeysetPaginationMixin, Pagination):
+    """Numbered pages with the exact count, plus ``?after=`` (the rows after the cursor, read
+    on the list's order index at any depth; ``core.keyset``)."""
+
+
 @extend_schema(
     parameters=[
         OpenApiParameter("year", int),
@@ -159,6 +166,7 @@ class ReopenSerializer(serializers.Serializer[Any]):
 )
 class DossierList(generics.ListAPIView[Dossier]):
     serializer_class = DossierSerializer
+    pagination_class = DossierListPagination
 
     def get_queryset(self) -> QuerySet[Dossier]:
         p = self.request.query_params

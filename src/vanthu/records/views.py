@@ -13,13 +13,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from vanthu.archive import selectors as archive_selectors
+from vanthu.core.keyset import AFTER, BadCursor, cursor_for, keyset_page, order_keys
 from vanthu.orgs.models import DocumentType, Organization, User
 from vanthu.records import selectors, services
 from vanthu.records.models import Dossier, FilePlan, FilePlanHeading
@@ -29,6 +30,7 @@ from vanthu.records.services.year_end import close_year, open_next_year, transfe
 from vanthu.web.views.common import int_param, own_organization
 
 PAGE_SIZE = 50
+BAD_CURSOR = "Liên kết trang sau không hợp lệ: danh sách được hiện lại từ đầu."
 NOT_FILED = "Chưa lập hồ sơ: có văn bản không đưa vào được (xem danh sách dưới); chưa lưu gì."
 
 
@@ -73,6 +75,46 @@ def _page(request: HttpRequest, qs: Any, params: dict[str, str]) -> dict[str, An
     return {"page": page, "page_query": urlencode({k: v for k, v in params.items() if v})}
 
 
+class _CursorPage(Page):
+    """Rows read after a cursor; the number is the one the "Trang sau" link carried (a label)."""
+
+    def __init__(self, rows: list[Any], number: int, paginator: Any, more: bool) -> None:
+        super().__init__(rows, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def _keyset_page(request: HttpRequest, qs: Any, params: dict[str, str]) -> dict[str, Any]:
+    """``_page`` whose "Trang sau" carries the keyset cursor (``?after=``, core.keyset) with
+    the page number, so a deep page is read from the list's index, not walked to by OFFSET;
+    a link whose cursor is broken shows the first page and says so."""
+    query = urlencode({k: v for k, v in params.items() if v})
+    after = request.GET.get(AFTER)
+    number = request.GET.get("trang")
+    if after is not None:
+        try:
+            rows, next_after = keyset_page(qs, after, PAGE_SIZE)
+        except BadCursor:
+            messages.warning(request, BAD_CURSOR)
+            number = None
+        else:
+            paginator = Paginator(qs, PAGE_SIZE)
+            shown = max(1, min(int_param(number) or 2, paginator.num_pages))
+            cursor_page = _CursorPage(rows, shown, paginator, next_after is not None)
+            return {"page": cursor_page, "page_query": query, "next_after": next_after}
+    page = Paginator(qs, PAGE_SIZE).get_page(number)
+    page.object_list = list(page.object_list)
+    context: dict[str, Any] = {"page": page, "page_query": query}
+    if page.has_next() and page.object_list:
+        context["next_after"] = cursor_for(page.object_list[-1], order_keys(qs))
+    return context
+
+
 @login_required
 def dossier_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -97,7 +139,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         request,
         "records/dossier_list.html",
         {
-            **_page(request, qs, params),
+            **_keyset_page(request, qs, params),
             "params": params,
             "statuses": Dossier.Status.choices,
             "headings": headings,

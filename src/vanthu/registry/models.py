@@ -226,6 +226,8 @@ class Document(models.Model):
                 name="doc_register_order",
             ),
             models.Index(fields=["organization", "direction", "status"], name="doc_status"),
+            # Ngày đến: the clerk's "đã vào sổ hôm nay" on the home page (reports.dashboard).
+            models.Index(fields=["organization", "direction", "received_at"], name="doc_received"),
             # The lists' ORDER BY (-period_key, -number, -pk), walked backwards: page 1 of
             # 1,000,000 documents reads 50 rows instead of sorting all (docs/benchmarks.md).
             models.Index(fields=["period_key", "number", "id"], name="doc_list_order"),

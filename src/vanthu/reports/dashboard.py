@@ -118,16 +118,18 @@ def _clerk_panel(user: User, org: Organization, today: datetime.date) -> dict[st
     docs = Q(organization=org, direction=Direction.INCOMING)
     waiting = Q(status=Status.PENDING_REGISTRATION)
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    # Two ranges instead of one pass over every incoming document of the organisation: the
+    # figures by status on ``doc_status``, today's on ``doc_received`` (ngày đến).
     n = _counts(
         user,
-        docs,
+        docs & Q(status__in=[Status.PENDING_REGISTRATION, Status.NEW]),
         {
             "waiting": waiting,
             "urgent": waiting & ~Q(urgency=Urgency.NORMAL),
-            "today": Q(number__isnull=False, received_at__gte=start),
             "new": Q(status=Status.NEW),
         },
     )
+    n |= _counts(user, docs & Q(received_at__gte=start), {"today": Q(number__isnull=False)})
     return {
         "role": Role.CLERK,
         "title": "Văn thư",

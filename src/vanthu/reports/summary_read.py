@@ -77,9 +77,13 @@ def counted(
         # The other classified documents in scope and within the clearance, from the ledger
         # (its secrecy indexes find them: a small share), each kept only if the access policy
         # shows it to the viewer. One query: the policy is a subquery over those documents.
-        one_by_one = DocumentTally.objects.filter(
-            where, organization_id__in=ids, secrecy__in=classified
-        ).exclude(organization_id__in=kept)
+        # ``exclude(secrecy=NONE)`` repeats what ``secrecy__in`` says, in the words of the
+        # partial index ``tally_classified``'s condition, so that SQLite may use it.
+        one_by_one = (
+            DocumentTally.objects.filter(where, organization_id__in=ids, secrecy__in=classified)
+            .exclude(secrecy=Secrecy.NONE)
+            .exclude(organization_id__in=kept)
+        )
         seen = policy.visible(
             user, Document.objects.filter(pk__in=one_by_one.values("document_id"))
         ).values("pk")
