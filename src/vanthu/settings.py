@@ -247,6 +247,7 @@ VANTHU_SIGNING_PKCS11_CERT_LABEL = os.environ.get("VANTHU_SIGNING_PKCS11_CERT_LA
 VANTHU_SIGNING_PKCS11_PIN_SOURCE = os.environ.get("VANTHU_SIGNING_PKCS11_PIN_SOURCE", "")
 VANTHU_SIGNING_KEY_P12 = os.environ.get("VANTHU_SIGNING_KEY_P12", "")
 VANTHU_SIGNING_KEY_PASSPHRASE = os.environ.get("VANTHU_SIGNING_KEY_PASSPHRASE", "")
+VANTHU_SIGNING_SEAL_IMAGE = os.environ.get("VANTHU_SIGNING_SEAL_IMAGE", "")
 # Behind our own nginx the client address comes from X-Real-IP (docs/deploy.md).
 VANTHU_TRUST_PROXY = os.environ.get("VANTHU_TRUST_PROXY", "") == "1"
 # Our nginx says whether the client came over TLS; only then is X-Forwarded-Proto believed.

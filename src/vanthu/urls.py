@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("vanthu.suggest.api_urls")),
     path("", include("vanthu.drafts.api_urls")),
     path("", include("vanthu.guide.api_urls")),
+    path("", include("vanthu.signatures.api_urls")),
 ]
 
 urlpatterns = [

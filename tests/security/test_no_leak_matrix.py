@@ -148,6 +148,9 @@ COVERED: dict[str, str] = {
     "van-ban/di/<int:pk>/ky-nhay/": "document",
     "van-ban/di/<int:pk>/duyet/": "document",
     "van-ban/di/<int:pk>/thay-the-thu-hoi/": "document",
+    # the organisation's signature (docs/signatures.md; POST only)
+    "api/v1/outgoing/<int:pk>/sign/": "document",
+    "api/v1/documents/<int:pk>/files/<int:file_id>/certified-copy/": "document",
     # preservation (docs/preservation.md): E-ARK packages of a dossier and of a transfer
     "bao-quan/ho-so/<int:pk>/goi-eark.zip": "dossier",
     "bao-quan/nop-luu/<int:pk>/goi-eark.zip": "archive",

@@ -5,11 +5,20 @@ SHA-256. B-LT needs revocation data (OCSP/CRL) from the certificate authority; w
 reachable authority here that level is not claimed.
 
 Visible appearance (NĐ 30/2020 Phụ lục I, domain.md §1.3):
-- ``signature``: a signature box with the signer, time and reason (the handwritten signature
-  and seal images are a later slice);
+- ``signature``: the signer's own signature: the handwritten signature image (PNG, transparent
+  background) in its box, or, without an image, a box with the signer, time and reason;
+- ``seal``: the organisation's signature on the main document: the seal image (PNG, red,
+  transparent background, actual size) overlapping the left third of the personal signature
+  box (``over``; the first page's existing signature widget when the caller finds one);
 - ``attachment``: for attachments in a separate file, top-right of the first page, no image,
   the text "Số và ký hiệu; thời gian ký" with the time in ISO 8601 and the Vietnam offset;
+- ``copy``: an electronic copy of a paper document (sao y), top-right of the first page, no
+  image: the copy mark ("hình thức sao", the copying organisation, number) and the time;
 - ``invisible``: no appearance at all.
+
+Images are drawn by pyHanko itself: a ``StaticStampStyle`` whose background is a
+``PdfImage`` (Pillow image; the alpha channel becomes the image's soft mask, so the page shows
+through the transparent background).
 
 Keys (``SigningKey``): a PKCS#12 file (``Pkcs12Key``) or a key on a PKCS#11 token
 (``Pkcs11Key``: USB tokens are how officials sign here), both through pyHanko's signers, so
@@ -27,12 +36,16 @@ from typing import Literal, Protocol
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
-from pyhanko.stamp import TextStampStyle
+from pyhanko.stamp import BaseStampStyle, StaticStampStyle, TextStampStyle
 
 # A font with every Vietnamese letter (style.md: Noto Serif and DejaVu Serif have ỦỘẢ); Times
 # New Roman, which Phụ lục I names, is not shipped with the system. Noto first: pyHanko spaces
@@ -42,6 +55,10 @@ FONTS = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"),
 )
 A4 = (595.0, 842.0)
+MM = 72 / 25.4  # points per millimetre
+# A signature or seal image larger than this is refused (a seal scanned at 600 dpi is ~1 MB).
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+Box = tuple[int, int, int, int]
 
 
 class SigningError(ValueError):
@@ -50,11 +67,73 @@ class SigningError(ValueError):
 
 @dataclass(frozen=True)
 class Appearance:
-    kind: Literal["invisible", "signature", "attachment"] = "signature"
+    kind: Literal["invisible", "signature", "seal", "attachment", "copy"] = "signature"
     # For ``attachment``: the number and symbol of the document the file belongs to.
     number_symbol: str = ""
-    # For ``signature``: where the box goes on the first page (x1, y1, x2, y2 in points).
-    box: tuple[int, int, int, int] = (330, 60, 560, 140)
+    # For ``signature``: where the box goes on the first page (x1, y1, x2, y2 in points);
+    # for ``seal`` without ``over``: the personal signature box the seal overlaps.
+    box: Box = (330, 60, 560, 140)
+    # For ``signature``: the handwritten signature image (PNG, blue, transparent background).
+    signature_image: bytes | None = None
+    # For ``seal``: the seal image (PNG, red, transparent background), its actual diameter,
+    # and the personal signature box it overlaps (None: ``box``).
+    seal_image: bytes | None = None
+    seal_mm: float = 36.0
+    over: Box | None = None
+    # For ``copy``: the lines of the copy mark (hình thức sao, organisation, number).
+    copy_mark: str = field(default="", repr=False)
+
+
+def png_image(data: bytes, what: str) -> Image.Image:
+    """A PNG signature or seal image as Pillow reads it; ``SigningError`` in Vietnamese when it
+    is not a readable PNG of a sensible size. Kept with its alpha channel (transparent
+    background, Phụ lục I)."""
+    if not data or len(data) > MAX_IMAGE_BYTES:
+        raise SigningError(_("Ảnh %s rỗng hoặc lớn hơn 2 MB.") % what)
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise SigningError(_("Ảnh %s không đọc được (cần tệp PNG).") % what) from exc
+    if image.format != "PNG":
+        raise SigningError(_("Ảnh %s phải là tệp PNG.") % what)
+    if not 16 <= image.width <= 4000 or not 16 <= image.height <= 4000:
+        raise SigningError(_("Ảnh %s phải rộng và cao từ 16 đến 4000 điểm ảnh.") % what)
+    return image.convert("RGBA")
+
+
+def seal_box(over: Box, seal_mm: float) -> Box:
+    """The seal's box: a square of the seal's actual size whose right part covers the left
+    third of the personal signature box ``over``, centred on it vertically (NĐ 30 Điều 18,
+    Phụ lục I: "trùm lên khoảng 1/3 chữ ký về phía bên trái")."""
+    x1, y1, x2, y2 = over
+    side = round(seal_mm * MM)
+    right = x1 + round((x2 - x1) / 3)
+    middle = (y1 + y2) // 2
+    return (right - side, middle - side // 2, right, middle - side // 2 + side)
+
+
+def signature_boxes(pdf_bytes: bytes) -> list[Box]:
+    """The boxes of the signed signature widgets on the first page, in the file's order
+    (where the competent person's signature sits, so that the seal can overlap it)."""
+    found: list[Box] = []
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
+        first = reader.root["/Pages"]
+        while "/Kids" in first:
+            first = first["/Kids"][0]
+        for ref in first.get("/Annots", []) or []:
+            annot = ref.get_object()
+            if annot.get("/FT") != "/Sig" and annot.get("/Parent", {}).get("/FT") != "/Sig":
+                continue
+            if "/V" not in annot:
+                continue
+            x1, y1, x2, y2 = (int(float(v)) for v in annot["/Rect"])
+            if x2 - x1 > 1 and y2 - y1 > 1:
+                found.append((min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)))
+    except (PdfError, KeyError, IndexError, TypeError, ValueError, AttributeError):
+        return []
+    return found
 
 
 def iso_now() -> str:
@@ -152,6 +231,23 @@ def _first_page_size(writer: IncrementalPdfFileWriter) -> tuple[float, float]:
         return A4
 
 
+def _image_style(image: Image.Image) -> StaticStampStyle:
+    # The image fills its box keeping its proportions, opaque: its own alpha channel is the
+    # transparency (pyHanko writes it as the image's /SMask).
+    rule = layout.SimpleBoxLayoutRule(
+        x_align=layout.AxisAlignment.ALIGN_MID,
+        y_align=layout.AxisAlignment.ALIGN_MID,
+        margins=layout.Margins.uniform(1),
+        inner_content_scaling=layout.InnerScaling.STRETCH_TO_FIT,
+    )
+    return StaticStampStyle(
+        background=PdfImage(image),
+        background_layout=rule,
+        background_opacity=1.0,
+        border_width=0,
+    )
+
+
 def _style(text: str, border: int) -> TextStampStyle:
     path = next((f for f in FONTS if f.exists()), None)
     font = GlyphAccumulatorFactory(str(path)) if path else None
@@ -204,19 +300,34 @@ def _sign(
         location=location,
     )
     when = iso_now()
-    style: TextStampStyle | None = None
-    box: tuple[int, int, int, int] | None = None
+    style: BaseStampStyle | None = None
+    box: Box | None = None
     if appearance.kind == "signature":
-        name = signer.subject_name or ""
-        style = _style(f"Ký bởi: {name}\nThời gian ký: {when}\nLý do: {reason}", border=1)
         box = appearance.box
-    elif appearance.kind == "attachment":
-        if not appearance.number_symbol:
-            raise SigningError(_("Chữ ký trên tệp đính kèm phải ghi số và ký hiệu văn bản."))
+        if appearance.signature_image is not None:
+            style = _image_style(png_image(appearance.signature_image, _("chữ ký")))
+        else:
+            name = signer.subject_name or ""
+            style = _style(f"Ký bởi: {name}\nThời gian ký: {when}\nLý do: {reason}", border=1)
+    elif appearance.kind == "seal":
+        if appearance.seal_image is None:
+            raise SigningError(_("Chưa có ảnh con dấu của cơ quan."))
+        style = _image_style(png_image(appearance.seal_image, _("con dấu")))
+        box = seal_box(appearance.over or appearance.box, appearance.seal_mm)
+    elif appearance.kind in ("attachment", "copy"):
+        text = appearance.number_symbol if appearance.kind == "attachment" else appearance.copy_mark
+        if not text.strip():
+            raise SigningError(
+                _("Chữ ký trên tệp đính kèm phải ghi số và ký hiệu văn bản.")
+                if appearance.kind == "attachment"
+                else _("Chữ ký trên bản sao điện tử phải ghi hình thức sao và tên cơ quan sao.")
+            )
         width, height = _first_page_size(writer)
         # Phụ lục I: top-right corner of the first page, no image, black text.
-        box = (int(width) - 250, int(height) - 50, int(width) - 20, int(height) - 15)
-        style = _style(f"{appearance.number_symbol}\n{when}", border=0)
+        lines = text.count("\n") + 2
+        top = int(height) - 15
+        box = (int(width) - 250, top - 15 - 12 * lines, int(width) - 20, top)
+        style = _style(f"{text}\n{when}", border=0)
     spec = fields.SigFieldSpec(field_name, on_page=0, box=box)
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
     try:

@@ -1,14 +1,17 @@
-"""The last signature check of one stored file (docs/signatures.md)."""
+"""The last signature check of one stored file, the organisation's seal image, and the files
+the organisation signed (docs/signatures.md)."""
 
 from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vanthu.access.policy import AccessSpec
 from vanthu.exchange.verify import FAILED, State
+from vanthu.orgs.models import Organization
 from vanthu.registry.models import DocumentFile
 
 
@@ -53,3 +56,90 @@ class FileSignature(models.Model):
     @property
     def failed(self) -> bool:
         return self.state in FAILED
+
+
+class SealImage(models.Model):
+    """The image of an organisation's seal, drawn with its digital signature (NĐ 30 Phụ lục I:
+    red, transparent background, actual size). Set by its administrator (Django admin or
+    ``signatures.seals.set_seal_image``); ``VANTHU_SIGNING_SEAL_IMAGE`` is the fallback."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="seal_image"
+    )
+    png = models.BinaryField(_("ảnh con dấu (PNG)"))
+    sha256 = models.CharField(max_length=64)
+    # The seal's diameter on paper: the image is drawn at this size (Phụ lục I: "kích thước
+    # bằng kích thước thực tế của dấu").
+    diameter_mm = models.DecimalField(_("đường kính dấu (mm)"), max_digits=4, decimal_places=1)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"))
+
+    objects = models.Manager["SealImage"]()
+
+    class Meta:
+        verbose_name = _("ảnh con dấu")
+        verbose_name_plural = _("ảnh con dấu")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(diameter_mm__gte=10, diameter_mm__lte=80),
+                name="seal_diameter_plausible",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.sha256[:12]}"
+
+
+class OrganizationSignature(models.Model):
+    """A file the organisation signed with its key: the signed file is a new DocumentFile kept
+    next to its source, which stays as it was (architecture.md invariant 2)."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("văn bản đi")
+        ATTACHMENT = "attachment", _("tệp đính kèm")
+        CERTIFIED_COPY = "sao_y", _("bản sao y điện tử")
+
+    source = models.ForeignKey(
+        DocumentFile, on_delete=models.PROTECT, related_name="organization_signatures"
+    )
+    signed = models.OneToOneField(
+        DocumentFile, on_delete=models.PROTECT, related_name="organization_signing"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    # Sao y: the copy's number in the organisation's sequence of copies for the calendar year
+    # (NĐ 30 Phụ lục I Phần II.1c: copies are numbered from 01 on 1 January).
+    copy_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    copy_number = models.PositiveIntegerField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("thời điểm ký"))
+
+    objects = models.Manager["OrganizationSignature"]()
+
+    class Meta:
+        verbose_name = _("chữ ký số của cơ quan")
+        verbose_name_plural = _("chữ ký số của cơ quan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "copy_year", "copy_number"],
+                condition=models.Q(copy_number__isnull=False),
+                name="electronic_copy_number_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="sao_y", copy_number__isnull=False)
+                | models.Q(~models.Q(kind="sao_y"), copy_number__isnull=True),
+                name="only_copies_are_numbered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.source_id} -> {self.signed_id}"
+
+    @property
+    def copy_symbol(self) -> str:
+        """ "05/SY" (NĐ 30 Phụ lục III: SY is the abbreviation of a sao y)."""
+        return f"{self.copy_number:02d}/SY" if self.copy_number else ""

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from vanthu.exchange.verify import State
 
-from .models import FileSignature
+from .models import FileSignature, OrganizationSignature
 
 
 class SignatureEntryOut(serializers.Serializer[Any]):
@@ -27,3 +27,34 @@ class FileSignatureOut(serializers.ModelSerializer[FileSignature]):
         model = FileSignature
         fields = ["state", "signer_name", "signing_time", "reason", "signatures", "checked_at"]
         read_only_fields = fields
+
+
+class SignOutgoingIn(serializers.Serializer[Any]):
+    """Which file to sign: by default the document's first PDF the organisation has not
+    signed; ``attachment`` by default: every file but the document's first PDF."""
+
+    file = serializers.IntegerField(required=False, min_value=1)
+    attachment = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class CertifiedCopyIn(serializers.Serializer[Any]):
+    place = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+
+
+class SignedFileOut(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    original_name = serializers.CharField()
+    sha256 = serializers.CharField(source="plaintext_sha256")
+    size = serializers.IntegerField()
+
+
+class OrganizationSignatureOut(serializers.Serializer[Any]):
+    """A file the organisation signed: the new file, its source, and its signature check."""
+
+    kind = serializers.ChoiceField(choices=OrganizationSignature.Kind.choices)
+    source_file = serializers.IntegerField(source="source_id")
+    file = SignedFileOut(source="signed")
+    copy_number = serializers.IntegerField(allow_null=True)
+    copy_symbol = serializers.CharField()
+    signed_at = serializers.DateTimeField()
+    signature = FileSignatureOut(source="signed.signature_check")

@@ -70,6 +70,15 @@ def verify_file(*, file_id: int) -> FileSignature | None:
     return _save(f, identity, state, shown, results)
 
 
+def record_check(f: DocumentFile, data: bytes) -> FileSignature:
+    """Check ``data`` (the plaintext of ``f``, already in hand: a file the organisation has
+    just signed) and keep the verdict, as the background job would."""
+    results = verify_all(data)
+    state = file_state(results)
+    shown = next((r for r in results if r.state == state), results[0])
+    return _save(f, f.plaintext_sha256 or f.sha256, state, shown, results)
+
+
 @transaction.atomic
 def _save(
     f: DocumentFile,
