@@ -325,6 +325,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": float(os.environ.get("VANTHU_JOB_SWEEP_SECONDS", "60")),
         "options": {"queue": "default"},
     },
+    # Search entries that no process wrote after its commit (vanthu.search.indexing).
+    "vanthu-search-pending": {
+        "task": "vanthu.search.tasks.index_pending",
+        "schedule": float(os.environ.get("VANTHU_JOB_SWEEP_SECONDS", "60")),
+        "options": {"queue": "index"},
+    },
     # TT 05/2025 Điều 26–31: a slice of the fixity cycle each night (vanthu.preservation.jobs).
     "vanthu-fixity-nightly": {
         "task": "vanthu.preservation.tasks.nightly_fixity",

@@ -177,5 +177,14 @@ def settle(fs: FaultStack, timeout: float = 120) -> None:
     wait(idle, timeout, "every job to finish", fs.stack)
 
 
+def settle_index(fs: FaultStack, timeout: float = 120) -> None:
+    """Wait until no search entry is pending (the beat sweep writes what a kill left)."""
+
+    def idle() -> bool:
+        return fs.sql("SELECT count(*) FROM search_pendingentry")[0][0] == "0"
+
+    wait(idle, timeout, "every pending search entry to be written", fs.stack)
+
+
 def pause(seconds: float) -> None:
     time.sleep(seconds)

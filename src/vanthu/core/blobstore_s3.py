@@ -22,6 +22,7 @@ import io
 import re
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from typing import IO, Any, BinaryIO
 
@@ -164,8 +165,22 @@ def size(sha256: str) -> int:
     return int(head["ContentLength"])
 
 
+# Answers to a conditional write that mean "another writer got there first": 412 once its
+# object exists; 409 ConditionalRequestConflict while it is still being written (AWS answers it
+# to a write racing a multipart completion of the same key, and asks for a retry).
+_TAKEN = "PreconditionFailed"
+_CONFLICT = {"ConditionalRequestConflict", "409"}
+PUT_ATTEMPTS = 3
+
+
 def put(stream: BinaryIO) -> tuple[str, int]:
-    """Store the stream's bytes under their SHA-256; never overwrite; durable on return."""
+    """Store the stream's bytes under their SHA-256; never overwrite; durable on return.
+
+    Writers racing with the same bytes (two clerks attaching one scan, a retried job) all
+    succeed: the first conditional write creates the object, the others are refused with 412
+    and find it there; on a 409 the write is tried again once the key is settled
+    (tests/core/test_blobstore_s3_race.py).
+    """
     config, client = _client()
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
         hasher = hashlib.sha256()
@@ -175,31 +190,37 @@ def put(stream: BinaryIO) -> tuple[str, int]:
             spool.write(chunk)
             total += len(chunk)
         sha = hasher.hexdigest()
-        if exists(sha):
-            return sha, total
-        spool.seek(0)
         args = {
             "Bucket": config.bucket,
             "Key": config.key(sha),
             "Metadata": {"sha256": sha},
             "ContentType": "application/octet-stream",
         }
-        try:
-            if total <= config.part_size:
-                client.put_object(
-                    **args,
-                    Body=spool,
-                    ContentLength=total,
-                    ChecksumSHA256=base64.b64encode(hasher.digest()).decode(),
-                    IfNoneMatch="*",
-                )
-            else:
-                _multipart(client, args, spool, config.part_size)
-        except _errors() as exc:
-            if _code(exc) == "PreconditionFailed":
-                return sha, total  # written meanwhile by another writer: the same bytes
-            raise _unavailable(config, exc) from exc
-    return sha, total
+        attempt = 0
+        while True:
+            attempt += 1
+            if exists(sha):
+                return sha, total
+            spool.seek(0)
+            try:
+                if total <= config.part_size:
+                    client.put_object(
+                        **args,
+                        Body=spool,
+                        ContentLength=total,
+                        ChecksumSHA256=base64.b64encode(hasher.digest()).decode(),
+                        IfNoneMatch="*",
+                    )
+                else:
+                    _multipart(client, args, spool, config.part_size)
+            except _errors() as exc:
+                if _code(exc) == _TAKEN:
+                    return sha, total  # written meanwhile by another writer: the same bytes
+                if _code(exc) in _CONFLICT and attempt < PUT_ATTEMPTS:
+                    time.sleep(0.2 * attempt)
+                    continue
+                raise _unavailable(config, exc) from exc
+            return sha, total
 
 
 def _multipart(client: Any, args: dict[str, Any], spool: IO[bytes], part_size: int) -> None:
