@@ -31,6 +31,7 @@ test: install system-deps lint typecheck
 	scripts/run-tests
 
 bench: install
+	$(PY) -c 'import tantivy' 2>/dev/null || $(PY) -m pip install -q -e ".[dev,bench]"
 	$(PY) -m benchmarks
 
 clean:

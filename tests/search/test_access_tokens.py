@@ -181,11 +181,11 @@ def test_leader_classified_matches_still_need_to_know_in_every_pass(
 
     from vanthu.access.models import Grant
 
-    # A window of 2: four statements run (first pass, count on, exact pass, score).
+    # A window of 2: three statements run (the window's ids and count, exact pass, score).
     monkeypatch.setattr(backends, "RANK_WINDOW", 2)
     leader = make_user(organization=city.tu, roles=["leader"], clearance="secret")
     admin = make_user(organization=city.tu, roles=["admin"])
-    # Oldest first: the classified ones fall below the first pass, into the count-on.
+    # Oldest first: the classified ones fall below the candidates, into the count only.
     refused = make_doc(city.cb1, "Văn bản mật về nhân sự", secrecy="secret")
     granted = make_doc(city.du2, "Văn bản mật về quốc phòng", secrecy="secret")
     plain = [make_doc(city.vp, f"Báo cáo mất tài liệu lần {n}") for n in range(3)]

@@ -33,19 +33,16 @@ def _latest() -> str:
 
 @pytest.fixture
 def at_0001() -> Iterator[None]:
-    """The search app migrated back to 0001; forward again and an empty index afterwards."""
+    """The search app migrated back to 0001, and forward again afterwards."""
     latest = _latest()
-    # Tests that really commit leave their entries behind (a flush empties Django's tables,
-    # not the index): start from an empty index so that the counts below are this test's own.
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {backends.TABLE}")  # noqa: S608
+    # The index starts empty: the flush after each committing test empties it too
+    # (indexing.empty_if_unused), so the counts below are this test's own.
+    assert backends.entry_count() == 0
     call_command("migrate", "search", "0001", verbosity=0)
     try:
         yield
     finally:
         call_command("migrate", "search", latest, verbosity=0)
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {backends.TABLE}")  # noqa: S608
 
 
 def _write_0001_entry(document: Document) -> None:
@@ -149,3 +146,39 @@ def test_0002_keeps_and_converts_existing_entries(city: Any, make_user: Any, at_
         assert _found(user, "kế hoạch") == set(
             visible(user, everything).values_list("pk", flat=True)
         )
+
+
+def _fastupdate() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, coalesce(array_to_string(c.reloptions, ','), '') FROM pg_class c "
+            "JOIN pg_index i ON i.indexrelid = c.oid JOIN pg_class t ON t.oid = i.indrelid "
+            "JOIN pg_am a ON a.oid = c.relam WHERE t.relname = %s AND a.amname = 'gin'",
+            [backends.TABLE],
+        )
+        return {name: options for name, options in cursor.fetchall()}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL only: FTS5 has no pending list"
+)
+def test_0005_turns_the_pending_list_off_and_keeps_pending_entries(
+    city: Any, make_user: Any, at_0001: None
+) -> None:
+    """Entries written while the GIN indexes still had a pending list are merged into them and
+    found after the migration; every search GIN then has ``fastupdate=off``."""
+    call_command("migrate", "search", "0004", verbosity=0)
+    assert not any("fastupdate=off" in o for o in _fastupdate().values())
+    docs = [_doc(city.du1, f"Kế hoạch kiểm tra số {n}") for n in range(3)]
+    indexing.index_documents([d.pk for d in docs])
+
+    call_command("migrate", "search", _latest(), verbosity=0)
+
+    options = _fastupdate()
+    assert set(options) >= {"search_index_folded_access", "search_index_exact_access"}
+    assert all("fastupdate=off" in o for o in options.values()), options
+    clerk = make_user(organization=city.du1, roles=["clerk"])
+    assert _found(clerk, "kế hoạch kiểm tra") == {d.pk for d in docs}
+    assert _found(make_user(organization=city.du2, roles=["clerk"]), "kế hoạch") == set()
+    call_command("migrate", "search", "0004", verbosity=0)
+    assert not any("fastupdate=off" in o for o in _fastupdate().values())

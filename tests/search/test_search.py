@@ -246,3 +246,23 @@ def test_bad_query_is_a_q_field_error(clerk: User) -> None:
     with pytest.raises(ValidationError) as info:
         search_documents(clerk, '"mở ngoặc')
     assert "q" in info.value.message_dict
+
+
+def test_phrases_are_exact_when_checked_row_by_row(
+    clerk: User, make_doc: Any, city: Any, monkeypatch: Any
+) -> None:
+    """PostgreSQL matches a phrase's words in the index and the phrase itself on each row it
+    walks (backends.Compiled.prefilter): counts, exclusions and the exact-spelling pass stay
+    exact. A window of 1 puts the exact-spelling match below the first pass."""
+    monkeypatch.setattr(backends, "RANK_WINDOW", 1)
+    together = make_doc(city.du1, "Công tác văn thư năm nay")
+    make_doc(city.du1, "Văn phòng gửi thư mời họp")
+    harvest = make_doc(city.du1, "Báo cáo vân thu hoạch lúa")
+    page = search_documents(clerk, '"văn thư"', limit=10)
+    assert page.count == 2 and page.count_exact
+    assert [h.document.pk for h in page.hits] == [together.pk, harvest.pk]
+    assert ids(clerk, '"van thu"') == [harvest.pk, together.pk]
+    assert ids(clerk, '"văn thư" -"thu hoạch"') == [together.pk]
+    assert ids(clerk, '"thư năm nay"') == [together.pk]
+    assert ids(clerk, '"văn thư năm" -nay') == []
+    assert ids(clerk, '"nay văn thư"') == []

@@ -177,6 +177,52 @@ def upsert_many(entries: Sequence[Entry]) -> None:
         )
 
 
+def append(entries: Sequence[Entry]) -> None:
+    """Write entries of documents that have none yet (a first build, a bulk load): no delete.
+
+    PostgreSQL: one ``COPY`` of the same tsvector literals as :func:`upsert_many` (the server
+    parses them as it parses the INSERT's casts); SQLite: one ``executemany``. The caller holds
+    the transaction: one per chunk keeps memory and the WAL bounded.
+    """
+    if not entries:
+        return
+    if vendor() != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (rowid, folded, exact, symbol, sender, access) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                [
+                    (
+                        e.document_id,
+                        " ".join(e.folded),
+                        " ".join(e.exact),
+                        " ".join(e.symbol),
+                        " ".join(e.sender),
+                        " ".join(e.access),
+                    )
+                    for e in entries
+                ],
+            )
+        return
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {TABLE} (document_id, folded, exact, symbol, sender, access) FROM STDIN"
+        ) as copy,
+    ):
+        for e in entries:
+            copy.write_row(
+                (
+                    e.document_id,
+                    tsvector_cached(e.folded),
+                    tsvector_cached(e.exact),
+                    tsvector_cached(e.symbol),
+                    tsvector_cached(e.sender),
+                    tsvector_cached(e.access),
+                )
+            )
+
+
 _LEXEME_CACHE = 1 << 16
 _lexemes: dict[str, str] = {}
 
@@ -226,6 +272,17 @@ class Compiled:
     # FTS5: (weight, expression) of the cheap score: words kept together, a hit in the
     # number/symbol field. Each is matched over the candidates only, never bm25.
     features: list[tuple[float, str]] = field(default_factory=list)
+    # PostgreSQL, when a phrase (``<->``) is matched on ``folded``: a weaker tsquery (each
+    # phrase as its words, ``&``; exclusions left out) that the GIN answers without reading a
+    # single vector. The statement matches it in the index and checks the real query
+    # (``folded @@ phrase_check``) only on the rows it walks, newest first, until the LIMIT:
+    # GIN keeps no positions, so matching the phrase in the index re-read the vector of every
+    # match (1.7 s for a leader's common phrase at 100,000 documents, docs/search.md).
+    prefilter: str = ""
+    phrase_check: str = ""
+    # PostgreSQL: ``params`` with the real folded query in place of the prefilter, for
+    # checking ``where`` row by row.
+    check_params: list[Any] = field(default_factory=list)
 
 
 def compile_query(parsed: ParsedQuery) -> Compiled:
@@ -344,9 +401,19 @@ def _compile_pg(parsed: ParsedQuery) -> Compiled:
         if c.column == "text" and not c.has_marks
     ]
     folded_query = " & ".join(text_terms)
+    prefilter = ""
     if text_terms:
         conditions.append("folded @@ %s::tsquery")
-        params.append(folded_query)
+        if "<->" in folded_query:
+            # Weaker, never stronger: positive clauses only, each phrase as its words.
+            prefilter = " & ".join(
+                _ts_positive(c).replace(" <-> ", " & ")
+                for c in parsed.positives
+                if c.column == "text"
+            )
+            params.append(prefilter)
+        else:
+            params.append(folded_query)
     for c in parsed.clauses:
         if c.column == "text" and not (c.negated and c.has_marks):
             continue
@@ -393,6 +460,9 @@ def _compile_pg(parsed: ParsedQuery) -> Compiled:
         score_params=score_params,
         exact=" & ".join(_ts_phrase(c.exact, c.prefix) for c in marked),
         exact_only=_exact_only(parsed),
+        prefilter=prefilter,
+        phrase_check=folded_query if prefilter else "",
+        check_params=[folded_query, *params[1:]] if prefilter else list(params),
     )
 
 
@@ -443,13 +513,11 @@ def _fts_scope(scope: Scope) -> str:
     return f"{_fts_any(scope.tokens)} AND {_fts_any(scope.secrecy)}"
 
 
-def _visible(
-    compiled: Compiled, scope: Scope, *, exact: bool = False, below: int | None = None
-) -> tuple[str, list[Any]]:
+def _visible(compiled: Compiled, scope: Scope, *, exact: bool = False) -> tuple[str, list[Any]]:
     """A SELECT of the ids of the visible matches, newest first (the caller adds the LIMIT).
 
     Text, access tokens and the policy's probe in one statement. ``exact``: only matches that
-    hold every marked word in its exact spelling; ``below``: only ids below this one.
+    hold every marked word in its exact spelling.
 
     PostgreSQL: the text and the tokens are matched in an inner query (one GIN scan over
     ``(folded, access)``, ids sorted), and the probe runs on its rows in order, so it stops
@@ -458,39 +526,54 @@ def _visible(
     if vendor() == "postgresql":
         access = f"{_ts_any(scope.tokens)} & {_ts_any(scope.secrecy)}"
         params: list[Any]
-        if exact and compiled.exact_only:
-            # The GIN over (exact, access) answers it alone; folded is not re-read.
-            conditions, params = ["exact @@ %s::tsquery"], [compiled.exact]
-        elif exact:
-            conditions = [compiled.where, "exact @@ %s::tsquery"]
-            params = [*compiled.params, compiled.exact]
+        # What the index answers (inner query) and what is checked on each row walked, newest
+        # first, until the LIMIT (outer query): phrases (Compiled.prefilter) and, in the
+        # exact-spelling pass, the rest of the query.
+        checks: list[str] = []
+        check_params: list[Any] = []
+        if exact:
+            exact_index = compiled.exact
+            if "<->" in compiled.exact:
+                # Only positive marked words: their words alone are a weaker condition.
+                exact_index = compiled.exact.replace(" <-> ", " & ")
+                checks.append("exact @@ %s::tsquery")
+                check_params.append(compiled.exact)
+            # The GIN over (exact, access) answers the pass; the rest of the query is checked
+            # per row. Left to the planner, it checked the folded text on every exact match
+            # before the sort (1.4 s for `chuyển*`, a leader, 100,000 documents).
+            conditions, params = ["exact @@ %s::tsquery"], [exact_index]
+            if not compiled.exact_only:
+                checks.insert(0, compiled.where)
+                check_params[:0] = compiled.check_params
         else:
             conditions, params = [compiled.where], list(compiled.params)
+            if compiled.phrase_check:
+                checks.append("folded @@ %s::tsquery")
+                check_params.append(compiled.phrase_check)
         conditions.append("access @@ %s::tsquery")
         params.append(access)
-        if below is not None:
-            conditions.append("document_id < %s")
-            params.append(below)
+        # The inner query returns the vectors' TOAST pointers; a check reads one only for
+        # the rows the outer query walks.
+        columns = "document_id, folded, exact, symbol, sender" if checks else "document_id"
         inner = (
-            f"SELECT document_id FROM {TABLE} WHERE {' AND '.join(conditions)} "
+            f"SELECT {columns} FROM {TABLE} WHERE {' AND '.join(conditions)} "
             "ORDER BY document_id DESC OFFSET 0"
         )
         # OFFSET 0 (both): the inner query is not merged into the outer one, and the probe is
         # not turned into a hashed subplan over every document the user may see.
+        where = " AND ".join([*checks, f"EXISTS ({scope.probe_sql} OFFSET 0)"])
         return (
-            f"SELECT document_id FROM ({inner}) AS {TABLE} "
-            f"WHERE EXISTS ({scope.probe_sql} OFFSET 0) ORDER BY document_id DESC",
-            [*params, *scope.probe_params],
+            f"SELECT document_id FROM ({inner}) AS {TABLE} WHERE {where} ORDER BY document_id DESC",
+            [*params, *check_params, *scope.probe_params],
         )
     text = compiled.params[0]
     if exact:
         text = compiled.exact if compiled.exact_only else f"({text}) AND ({compiled.exact})"
     expression = f"({text}) AND {_fts_scope(scope)}"
-    range_sql, range_params = ("AND rowid < %s ", [below]) if below is not None else ("", [])
     return (
-        f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s {range_sql}"
+        f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s "
         f"AND EXISTS ({scope.probe_sql}) ORDER BY rowid DESC",
-        [expression, *range_params, *scope.probe_params],
+        [expression, *scope.probe_params],
     )
 
 
@@ -553,11 +636,11 @@ def run(
     the user may not see is counted, ranked or returned, even when a token is not yet in step
     with a change (architecture.md, "Search and access").
 
-    First pass, unscored: the newest RANK_WINDOW matches (or a deeper page's worth) by id, and
-    when a word has diacritics, the newest RANK_WINDOW matches holding every such word in its
-    exact spelling, so an exact match is ranked even when newer folded ones fill the window.
-    When there are more matches, a further statement counts on up to the window (COUNT_CAP).
-    Then only those candidates are scored (:func:`_scores`). Every statement stops early.
+    First pass, unscored: the ids of the newest COUNT_CAP matches (the count); the newest
+    RANK_WINDOW of them (or a deeper page's worth) are the candidates, and when a word has
+    diacritics, so are the newest RANK_WINDOW matches holding every such word in its exact
+    spelling, so an exact match is ranked even when newer folded ones fill the window. Then
+    only those candidates are scored (:func:`_scores`). Every statement stops early.
     """
     window = max(COUNT_CAP, offset + limit)
     head = min(max(RANK_WINDOW, offset + limit), window)
@@ -569,21 +652,18 @@ def run(
             # These statements are short and their estimated cost is dominated by the probe's
             # per-row estimate: JIT compiling them took longer than running them (seconds).
             cursor.execute("SET LOCAL jit = off")
-        found = _newest(cursor, _visible(compiled, scope), head + 1)
+            # Every text condition here has its GIN index. The planner does not price the
+            # reading of TOASTed vectors, so for a rare match it may choose to scan the table
+            # and read every entry's vector instead (2.2 s at 100,000 documents, EXPLAIN
+            # ANALYZE of `5-NQ/TU` for a leader, against milliseconds through the index).
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        # One statement reads the ids of the whole window (newest first, ids only): the first
+        # RANK_WINDOW are the candidates, the rest only counts. Counting on in a second
+        # statement made PostgreSQL intersect and sort the posting lists twice.
+        found = _newest(cursor, _visible(compiled, scope), window + 1)
+        count, exact = min(len(found), window), len(found) <= window
         more = len(found) > head
-        count, exact = len(found), True
-        if more:
-            found = found[:head]
-            count, exact = head, False
-        if more and head < window:
-            # Count on, below the first pass, up to the window: ids only, no score.
-            sql, params = _visible(compiled, scope, below=found[-1])
-            cursor.execute(
-                f"SELECT count(*) FROM ({sql} LIMIT %s) AS rest", [*params, window - head + 1]
-            )
-            rest = int(cursor.fetchone()[0])
-            count, exact = head + min(rest, window - head), rest <= window - head
-        candidates = set(found)
+        candidates = set(found[:head])
         if compiled.exact and more:
             # Below the first pass there are more matches: the exact ones among them too.
             candidates.update(_newest(cursor, _visible(compiled, scope, exact=True), head))
