@@ -199,6 +199,32 @@ def server_cpu_seconds(master: int) -> float:
     return total
 
 
+def postgres_cpu_seconds() -> float:
+    """User + system CPU so far of the PostgreSQL backends serving the bench database's clients
+    (gunicorn's connections are persistent, CONN_MAX_AGE), less this process's own: the
+    database's share of a registration, which the 10 ms budget includes (docs/benchmarks.md)."""
+    pids = psql_bench(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+        "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+    ).split()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        own = str(cursor.fetchone()[0])
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        if pid == own:
+            continue
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the server on another machine, or the backend just ended
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def register_over_http(port: int, token: str) -> dict[str, Any]:
     lock = threading.Lock()
     issued = [0]
@@ -502,12 +528,18 @@ def main() -> None:
                 f"gunicorn {WORKERS} x {WORKER_CLASS} (threads {THREADS}), {CLIENTS} clients, "
                 f"{COUNT:,} registrations"
             )
+            print(f"load average at the start: {os.getloadavg()[0]:.1f}")
             cpu0 = server_cpu_seconds(server.pid)
+            # Backends that connect during the run count from their start (a few warm-up
+            # requests at most): an upper bound.
+            db0 = postgres_cpu_seconds()
             result = register_over_http(port, people["token"])
             cpu = server_cpu_seconds(server.pid) - cpu0
+            db_cpu = postgres_cpu_seconds() - db0
             rate = COUNT / result["wall"]
             print(f"registered {COUNT:,} in {result['wall']:.1f} s: {rate:.1f} registrations/s")
             print(f"gunicorn CPU: {cpu / COUNT * 1000:.1f} ms per registration")
+            print(f"PostgreSQL backends' CPU: {db_cpu / COUNT * 1000:.1f} ms per registration")
             print(f"load average at the end: {os.getloadavg()[0]:.1f}")
             print(f"latency {summary_ms(result['latencies'])}")
             print(f"failures: {len(result['failures'])} {result['failures'][:3]}")

@@ -3,6 +3,7 @@ service or selector, render."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any, cast
@@ -18,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from vanthu.access import downloads
+from vanthu.access import downloads, policy
 from vanthu.access.reads import record_read
 from vanthu.orgs.models import Organization, User
 from vanthu.registry import keyset, selectors, sending, services
@@ -32,11 +33,17 @@ def _user(request: Request) -> User:
 
 
 def _home_organization(user: User) -> Organization:
-    if user.organization is None:
+    if user.organization_id is None:
         raise serializers.ValidationError(
             {"organization": ["Tài khoản chưa thuộc tổ chức nào; không thể vào sổ."]}
         )
-    return user.organization
+    # A clerk holds a position in their home organisation, and the service reads the positions
+    # (with their organisations) to check the clerk's role anyway: take it from there rather
+    # than by a query of its own (docs/registry.md, "Registration speed").
+    for organization, _role in policy.current_positions(user):
+        if organization.pk == user.organization_id:
+            return organization
+    return cast(Organization, user.organization)
 
 
 def _audit_read(user: User, document: Document, action: str, details: dict[str, Any]) -> None:
@@ -56,25 +63,40 @@ def _files(document: Document) -> list[DocumentFile]:
     return selectors.files_of(document)
 
 
+@functools.cache
+def _document_out(serializer: type[ser.DocumentBase]) -> ser.DocumentBase:
+    """One instance of a document serializer per process, for one document at a time.
+
+    A ModelSerializer builds its fields from the model on every instantiation, ten times the
+    cost of rendering one document (docs/registry.md, "Registration speed"). These fields hold
+    no per-request state (no context, no request, plain model fields and attributes), so the
+    bound fields are built once and ``to_representation`` is called on each document.
+    """
+    return serializer()
+
+
 def incoming_detail(document: Document, *, just_registered: bool = False) -> dict[str, Any]:
     """The detail body. ``just_registered``: the document was created in this request, so it
     has no files and no assignments yet and those two reads are skipped (docs/registry.md)."""
     files = [] if just_registered else _files(document)
-    data = dict(ser.IncomingListOut(document).data)
+    data = dict(_document_out(ser.IncomingListOut).to_representation(document))
     data["register_name"] = str(document.register) if document.register else None
     data["notes"] = document.notes
     data["source_document"] = document.source_document_id
-    data["files"] = ser.FileOut(files, many=True).data
+    data["files"] = ser.FileOut(files, many=True).data if files else []
     data["text_status"] = selectors.text_status(files)
-    assignments = document.assignments.select_related("user")
-    data["assignments"] = [] if just_registered else ser.AssignmentOut(assignments, many=True).data
+    if just_registered:
+        data["assignments"] = []
+    else:
+        assignments = document.assignments.select_related("user")
+        data["assignments"] = ser.AssignmentOut(assignments, many=True).data
     data["history"] = _history(document)
     return data
 
 
 def outgoing_detail(document: Document) -> dict[str, Any]:
     files = _files(document)
-    data = dict(ser.OutgoingListOut(document).data)
+    data = dict(_document_out(ser.OutgoingListOut).to_representation(document))
     data["files"] = ser.FileOut(files, many=True).data
     data["text_status"] = selectors.text_status(files)
     data["recipients"] = ser.RecipientOut(document.recipients.all(), many=True).data

@@ -1,9 +1,10 @@
 """Choosing the register and taking the next number (architecture.md invariant 1).
 
 A number is only ever taken inside the transaction that stores what carries it (a document, a
-reservation), from the counter row locked with SELECT … FOR UPDATE. A rolled-back registration
-therefore returns nothing to the sequence, because nothing left it. On SQLite the IMMEDIATE
-transaction mode (settings.py) takes the write lock at BEGIN, which serialises writers.
+reservation), from the counter row, locked by the ``UPDATE … RETURNING`` that adds one to it
+(``_take_next``) until that transaction ends. A rolled-back registration therefore returns
+nothing to the sequence, because nothing left it. On SQLite the IMMEDIATE transaction mode
+(settings.py) takes the write lock at BEGIN, which serialises writers.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,23 +102,39 @@ def allocate(*, register: Register, document_type: DocumentType, on: datetime.da
     key = period_key(register, on)
     check_open(register, key)
     tkey = type_key(register, document_type)
-    sequence = Counter.objects.select_for_update().filter(
-        register=register, period_key=key, type_key=tkey
-    )
-    # One locking read in the usual case; the first number of a period creates the row (the
-    # unique constraint settles a race between two first registrations), then locks it.
-    counter = sequence.first()
-    if counter is None:
+    # One statement in the usual case; the first number of a period creates the row (the
+    # unique constraint settles a race between two first registrations), then takes it.
+    number = _take_next(register.pk, key, tkey)
+    if number is None:
         Counter.objects.get_or_create(
             register=register,
             period_key=key,
             type_key=tkey,
             defaults={"document_type": document_type if tkey != ALL_TYPES else None},
         )
-        counter = sequence.get()
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return Allocation(register=register, period_key=key, type_key=tkey, number=counter.last_number)
+        number = _take_next(register.pk, key, tkey)
+        if number is None:  # the row was created or found just above: never
+            raise RuntimeError(f"no counter row for {register.pk} {key} {tkey}")
+    return Allocation(register=register, period_key=key, type_key=tkey, number=number)
+
+
+def _take_next(register_id: int, key: str, tkey: int) -> int | None:
+    """Add one to the counter row and return its new value, or None if there is no row yet.
+
+    ``UPDATE … RETURNING`` locks the row until the transaction ends, as ``SELECT … FOR UPDATE``
+    did, and reads and writes it in one statement instead of two (PostgreSQL; SQLite ≥ 3.35,
+    whose IMMEDIATE transactions hold the write lock from BEGIN). A concurrent registration
+    waits for the lock and then adds one to the committed value: no gap, no duplicate.
+    """
+    table = connection.ops.quote_name(Counter._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608 (our own table name)
+        "WHERE register_id = %s AND period_key = %s AND type_key = %s RETURNING last_number"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [register_id, key, tkey])
+        row = cursor.fetchone()
+    return int(row[0]) if row is not None else None
 
 
 def format_number(
