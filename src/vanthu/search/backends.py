@@ -58,6 +58,25 @@ def id_column() -> str:
 # --- writing -------------------------------------------------------------------------------
 
 
+def _insert_sqlite(cursor: Any, entries: Sequence[Entry]) -> None:
+    """The FTS5 rows of ``entries`` (rowid = document id): each column its tokens, spaced."""
+    cursor.executemany(
+        f"INSERT INTO {TABLE} (rowid, folded, exact, symbol, sender, access) "
+        "VALUES (%s, %s, %s, %s, %s, %s)",
+        [
+            (
+                e.document_id,
+                " ".join(e.folded),
+                " ".join(e.exact),
+                " ".join(e.symbol),
+                " ".join(e.sender),
+                " ".join(e.access),
+            )
+            for e in entries
+        ],
+    )
+
+
 def upsert(entries: Sequence[Entry]) -> None:
     if not entries:
         return
@@ -80,21 +99,7 @@ def upsert(entries: Sequence[Entry]) -> None:
                 ],
             )
         else:
-            cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, folded, exact, symbol, sender, access) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
-                [
-                    (
-                        e.document_id,
-                        " ".join(e.folded),
-                        " ".join(e.exact),
-                        " ".join(e.symbol),
-                        " ".join(e.sender),
-                        " ".join(e.access),
-                    )
-                    for e in entries
-                ],
-            )
+            _insert_sqlite(cursor, entries)
 
 
 def delete(document_ids: Sequence[int]) -> None:
@@ -188,21 +193,7 @@ def append(entries: Sequence[Entry]) -> None:
         return
     if vendor() != "postgresql":
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, folded, exact, symbol, sender, access) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
-                [
-                    (
-                        e.document_id,
-                        " ".join(e.folded),
-                        " ".join(e.exact),
-                        " ".join(e.symbol),
-                        " ".join(e.sender),
-                        " ".join(e.access),
-                    )
-                    for e in entries
-                ],
-            )
+            _insert_sqlite(cursor, entries)
         return
     with (
         connection.cursor() as cursor,
