@@ -22,7 +22,8 @@ Targets (issue 4, capture):
    plus the bench process's own CPU in it (the merge). For ours, the CPU of the two workers'
    start-up (Django, OCRmyPDF import), paid once per worker life, is shown apart, and the
    worker's CPU is split into the Python side (OCRmyPDF, pikepdf, text read back) and its
-   Tesseract children (OCR and orientation detection).
+   Tesseract children (OCR and orientation detection), and the pages whose OCR image was the
+   page's own image (``capture.ocr_image``) rather than a rendering.
 2. Word accuracy of each variant's text layer: ``pdftotext`` of the output, page by page,
    against the rendered page's words, with ``scans.word_accuracy`` exact and folded (no
    diacritics); the mean over the pages.
@@ -208,6 +209,7 @@ def _ocr_range(args: tuple[str, int, int, str]) -> dict[str, Any]:
     return {
         "out": str(out),
         "pdfa": result.pdfa,
+        "extracted": sum(m.ocr_image == "extracted" for m in result.measures.values()),
         "python_cpu": _cpu(resource.RUSAGE_SELF) - own,
         "tesseract_cpu": _cpu(resource.RUSAGE_CHILDREN) - children,
         "pid": os.getpid(),
@@ -271,6 +273,7 @@ def run_ours(scan: Path, count: int, folder: Path) -> Run:
         "tesseract_cpu": tesseract,
         "startup_cpu": max(0.0, run.cpu - python - tesseract),
         "pdfa": float(all(d["pdfa"] for d in done)),
+        "pages_ocr_image_extracted": sum(d["extracted"] for d in done),
     }
     run.texts = _pdftotext(merged)
     return run

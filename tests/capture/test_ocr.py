@@ -115,6 +115,13 @@ def test_orientation_is_checked_only_on_suspect_pages(tmp_path: Path) -> None:
     checked = {p for p, m in result.measures.items() if m.orientation_checked}
     assert checked == {2}
     assert result.measures[2].orientation == 180
+    # Upright pages were OCR'd from their own JPEG (ocr_image.py); the turned page's second
+    # pass asks for a turned picture, which OCRmyPDF renders.
+    assert [result.measures[p].ocr_image for p in (1, 2, 3)] == [
+        "extracted",
+        "rendered",
+        "extracted",
+    ]
     assert "QUYẾT ĐỊNH" in result.pages[0]
     assert "NGHỊ ĐỊNH" in result.pages[1]
     assert "THÔNG BÁO" in result.pages[2]

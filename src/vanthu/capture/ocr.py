@@ -224,23 +224,29 @@ def _run(
             "pages": ",".join(map(str, pages)),
         }
     try:
-        code = ocrmypdf.ocr(
-            input_pdf,
-            output_pdf,
-            language=LANGUAGES,
-            output_type=output_type,
-            pdfa_backend="internal",
-            mode="skip",
-            jobs=1,
-            use_threads=True,
-            optimize=0,
-            tesseract_timeout=page_timeout(),
-            tesseract_non_ocr_timeout=min(page_timeout(), 60.0),
-            max_image_mpixels=MAX_IMAGE_PIXELS / 1_000_000,
-            progress_bar=False,
-            plugins=[PLUGIN],
-            **orientation,
-        )
+        # Written through an open file, OCRmyPDF skips its own check of the output
+        # (report_output_pdf: every stream of the file inflated again, 0.03–0.04 CPU s per
+        # 300 dpi colour page, the largest Python cost left; docs/capture.md). What it would
+        # report is checked below: the PDF/A-2b claim here, and the text layer is read back
+        # page by page by the caller (extract.pdf_page_texts), which fails on a broken file.
+        with output_pdf.open("wb") as sink:
+            code = ocrmypdf.ocr(
+                input_pdf,
+                sink,
+                language=LANGUAGES,
+                output_type=output_type,
+                pdfa_backend="internal",
+                mode="skip",
+                jobs=1,
+                use_threads=True,
+                optimize=0,
+                tesseract_timeout=page_timeout(),
+                tesseract_non_ocr_timeout=min(page_timeout(), 60.0),
+                max_image_mpixels=MAX_IMAGE_PIXELS / 1_000_000,
+                progress_bar=False,
+                plugins=[PLUGIN],
+                **orientation,
+            )
     except ocr_errors.EncryptedPdfError as exc:
         raise refuse("PDF được mã hóa: hãy gửi bản không đặt mật khẩu.") from exc
     except ocr_errors.DigitalSignatureError as exc:
@@ -255,6 +261,21 @@ def _run(
         raise refuse("Ảnh trong PDF quá lớn (số điểm ảnh vượt giới hạn an toàn): từ chối.") from exc
     if code != ocr_errors.ExitCode.ok:
         raise refuse(f"Nhận dạng chữ (OCR) thất bại (mã {int(code)}).")
+    if output_type.startswith("pdfa"):
+        _check_pdfa(output_pdf, output_type)
+
+
+def _check_pdfa(output_pdf: Path, output_type: str) -> None:
+    """What OCRmyPDF checks of a file output (it does not for a stream): that the file opens
+    and claims the PDF/A part asked for; else the caller keeps a plain PDF."""
+    want = output_type.removeprefix("pdfa").lstrip("-") or "2"
+    try:
+        with pikepdf.open(output_pdf) as pdf:
+            status = pdf.open_metadata().pdfa_status
+    except pikepdf.PdfError as exc:
+        raise refuse("Không tạo được bản PDF sau nhận dạng chữ (tệp kết quả hỏng).") from exc
+    if not status.startswith(want):
+        raise ocr_errors.PdfaConversionFailedError(f"output claims PDF/A {status!r}")
 
 
 def ocr_file(path: Path, file_type: FileType, output_pdf: Path) -> OcrResult:

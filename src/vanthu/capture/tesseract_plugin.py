@@ -6,12 +6,16 @@ at no cost (issue 4 §5), and they tell which pages need Tesseract's orientation
 (:meth:`PageMeasure.needs_orientation_check`; ``ocr.py`` runs it for those pages only). When
 OCRmyPDF asks for a page's orientation, the answer is kept too.
 
+Its ``rasterize_pdf_page`` hook gives Tesseract a scan page's own image instead of a rendering
+PNG-encoded by OCRmyPDF, where the page allows it (``ocr_image.py``; issue 4).
+
 The measurements go to ``MEASUREMENTS``, which ``ocr.py`` resets and reads under its lock: one
 OCR at a time per process (we run one worker process per core; docs/capture.md).
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import defaultdict
@@ -21,7 +25,11 @@ from typing import Any, Final
 
 from ocrmypdf import hookimpl
 from ocrmypdf.builtin_plugins.tesseract_ocr import TesseractOcrEngine
+from PIL import Image
 
+from .ocr_image import EXTRACTED, RENDERED, extract_page_image
+
+log = logging.getLogger(__name__)
 _PAGE: Final = re.compile(r"(\d{6})_")
 _WCONF: Final = re.compile(r"x_wconf (\d+)")
 _BASELINE: Final = re.compile(
@@ -47,6 +55,9 @@ class PageMeasure:
     lines: int = 0
     vertical_lines: int = 0
     orientation_checked: bool = False
+    # How the image Tesseract read was made: "extracted" from the PDF (ocr_image.py) or
+    # "rendered" by OCRmyPDF; empty when the page was not OCR'd.
+    ocr_image: str = ""
 
     @property
     def skew_degrees(self) -> float | None:
@@ -98,6 +109,45 @@ class MeasuringTesseractEngine(TesseractOcrEngine):
             page.lines += 1
             if height > VERTICAL_LINE_RATIO * max(width, 1):
                 page.vertical_lines += 1
+
+
+@hookimpl
+def rasterize_pdf_page(
+    input_file: Path,
+    output_file: Path,
+    raster_device: Any,
+    raster_dpi: Any,
+    pageno: int,
+    page_dpi: Any,
+    rotation: int | None,
+    filter_vector: bool,
+    stop_on_soft_error: bool,
+    options: Any,
+    use_cropbox: bool,
+) -> Path | None:
+    """The OCR image of a scan page from the page's own image bytes (ocr_image.py); None lets
+    OCRmyPDF render the page (pypdfium2) as usual."""
+    try:
+        done = extract_page_image(
+            Path(input_file),
+            Path(output_file),
+            pageno=pageno,
+            raster_device=raster_device,
+            raster_dpi=raster_dpi,
+            page_dpi=page_dpi,
+            rotation=rotation,
+            filter_vector=filter_vector,
+            use_cropbox=use_cropbox,
+        )
+    except Image.DecompressionBombError:
+        raise
+    except Exception:  # an odd page: extraction is a shortcut, rendering the reference path
+        log.debug("page %s: OCR image not extracted, rendering it", pageno, exc_info=True)
+        Path(output_file).unlink(missing_ok=True)
+        done = False
+    if str(raster_device).lower().startswith("png"):  # not the orientation preview
+        MEASUREMENTS[pageno].ocr_image = EXTRACTED if done else RENDERED
+    return Path(output_file) if done else None
 
 
 @hookimpl
