@@ -7,6 +7,7 @@ importing Django settings first.
 from __future__ import annotations
 
 import base64
+import math
 import os
 import secrets
 from pathlib import Path
@@ -115,3 +116,17 @@ def broker_transport_options(data: Path | None = None) -> dict[str, object]:
         # Seconds between looks into the folder when it is empty.
         "polling_interval": float(os.environ.get("VANTHU_BROKER_POLL_SECONDS", "0.5")),
     }
+
+
+def positive_seconds(name: str, default: str) -> float:
+    """``os.environ[name]`` as a number of seconds greater than zero; anything else stops
+    start-up with a message that names the variable (a typo must not turn a cleanup off or
+    make it remove files still being written)."""
+    raw = os.environ.get(name, default).strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name}={raw!r}: phải là một số giây lớn hơn 0, ví dụ {default}.")
+    return value

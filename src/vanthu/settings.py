@@ -217,6 +217,14 @@ VANTHU_S3_ADDRESSING_STYLE = os.environ.get(
     "VANTHU_S3_ADDRESSING_STYLE", "path" if VANTHU_S3_ENDPOINT_URL else "auto"
 )
 VANTHU_S3_PART_MB = int(os.environ.get("VANTHU_S3_PART_MB", "16"))
+# Blob temporaries and multipart uploads untouched this long are a killed writer's: the sweep
+# removes them (vanthu.core.blobstore.remove_stale_temporaries, docs/running.md "Tệp tạm").
+try:
+    VANTHU_BLOB_TEMP_MAX_AGE_SECONDS = config.positive_seconds(
+        "VANTHU_BLOB_TEMP_MAX_AGE_SECONDS", "3600"
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
 VANTHU_S3_TIMEOUT_SECONDS = float(os.environ.get("VANTHU_S3_TIMEOUT_SECONDS", "10"))
 if VANTHU_BLOB_BACKEND not in ("local", "s3"):
     raise ImproperlyConfigured(

@@ -4,7 +4,8 @@ Like tests/production/stack.py (same deploy unit files, same ExecStart lines) bu
 PostgreSQL cluster and a Redis server of its own (tests/faults/pg.py), so that stopping the
 database or the broker disturbs nobody else, and without nginx (gunicorn is reached directly).
 The job timings are shortened so that recovery is seen in seconds: heartbeats every second,
-a job is stale after 6 s, beat sweeps every 3 s, triggers are re-sent after 5 s.
+a job is stale after 6 s, beat sweeps every 3 s, triggers are re-sent after 5 s, a blob
+temporary untouched for 8 s is a killed writer's and removed by the sweep.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from tests.production.stack import (
     _free_port,
     wait,
 )
+
+BLOB_TEMP_MAX_AGE = 8
 
 
 @dataclass
@@ -78,6 +81,15 @@ class FaultStack:
             capture_output=True,
             text=True,
             timeout=timeout,
+        )
+
+    def blob_temporaries(self) -> list[str]:
+        """Temporaries in the blob store: ``tmp/blob-*``, and hidden names in blob folders."""
+        store = self.data / "blobs"
+        return sorted(
+            str(p.relative_to(store))
+            for p in store.rglob("*")
+            if p.name.startswith(("blob-", ".blob-")) and p.is_file()
         )
 
     def sql(self, query: str) -> list[list[str]]:
@@ -131,6 +143,8 @@ def fault_stack(folder: Path, *, queues: tuple[str, ...] = QUEUES) -> Iterator[F
                 "VANTHU_JOB_STALE_SECONDS": "6",
                 "VANTHU_JOB_RESEND_SECONDS": "5",
                 "VANTHU_JOB_RETRY_SECONDS": "2",
+                # A killed writer's blob temporary is removed by the sweep within seconds.
+                "VANTHU_BLOB_TEMP_MAX_AGE_SECONDS": str(BLOB_TEMP_MAX_AGE),
                 "VANTHU_LOG_LEVEL": "WARNING",
                 "DJANGO_SETTINGS_MODULE": "vanthu.settings",
             }

@@ -11,7 +11,9 @@ back the way systemd would (start it again, nothing else), then checks the invar
 - exchange: each DocumentId is received once at the partner, however often it was posted;
 - export: a package folder exists only whole (built aside, renamed at the end);
 - no half-written rows or files: ``vanthu verify`` (audit chains, file hashes, references)
-  finds no problem and no unreferenced blob at the end of the module.
+  finds no problem and no unreferenced blob at the end of the module;
+- no orphan files: a killed writer's blob temporary is removed by the sweep once stale, a
+  killed export's staging folder by the next export.
 """
 
 from __future__ import annotations
@@ -35,7 +37,14 @@ import pytest
 import requests
 
 from tests.capture.samples import docx
-from tests.faults.stack import FaultStack, fault_stack, settle, settle_index
+from tests.core.test_blob_temporaries import PUT_AND_HANG
+from tests.faults.stack import (
+    BLOB_TEMP_MAX_AGE,
+    FaultStack,
+    fault_stack,
+    settle,
+    settle_index,
+)
 from tests.production.stack import BIN, Unavailable, scan_pdf, wait
 
 pytestmark = [pytest.mark.slow, pytest.mark.once]
@@ -239,6 +248,7 @@ def test_web_server_killed_during_an_upload(fs: FaultStack) -> None:
     clerk = fs.session("vanthu")
     rng = random.Random()
     payload = os.urandom(6 * 1024 * 1024)
+    left_by_kills = 0
     for _round in range(ROUNDS):
         doc = _register(clerk, fs.base, "V/v tải tệp lớn khi máy chủ dừng")
         result: dict[str, Any] = {}
@@ -259,6 +269,7 @@ def test_web_server_killed_during_an_upload(fs: FaultStack) -> None:
         time.sleep(rng.uniform(0.05, 0.6))
         fs.stack.kill("web")
         t.join(60)
+        left_by_kills += len(fs.blob_temporaries())
         fs.start_web()
         rows = fs.sql(f"SELECT id, size FROM registry_documentfile WHERE document_id = {doc['id']}")  # noqa: S608
         # Whole or absent: a row only with the full size, and only if the server said 201.
@@ -267,6 +278,23 @@ def test_web_server_killed_during_an_upload(fs: FaultStack) -> None:
         if result.get("status") == 201:
             assert len(rows) == 1
     _assert_numbering_whole(fs)
+    print(f"upload: {left_by_kills} blob temporaries left by the kills")
+    # A kill rarely lands in the milliseconds of the blob write itself: a writer killed there
+    # for sure (a process storing a blob into the stack's store, stopped mid-write).
+    writer = subprocess.Popen(
+        [str(BIN / "python"), "-c", PUT_AND_HANG, str(fs.data / "blobs")],
+        env=fs.stack.env, cwd=fs.stack.folder, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert writer.stdout is not None and writer.stdout.readline().strip() == "writing"
+    writer.kill()
+    writer.wait(timeout=30)
+    assert [n for n in fs.blob_temporaries() if n.startswith("tmp/blob-")], fs.blob_temporaries()
+    # No orphan file: the stack's sweep removes what a killed writer left once it is stale.
+    _assert_no_blob_temporaries(fs)
+
+
+def _assert_no_blob_temporaries(fs: FaultStack) -> None:
+    wait(lambda: fs.blob_temporaries() == [], BLOB_TEMP_MAX_AGE + 30, "no blob temporary", fs.stack)
 
 
 def test_database_restarted_under_load(fs: FaultStack) -> None:
@@ -344,7 +372,7 @@ def test_disk_full_during_an_upload(fs: FaultStack) -> None:
             subprocess.run(["cp", "-a", f"{aside}/.", str(storage)], check=True)
             doc = _register(clerk, fs.base, "V/v tải tệp khi đĩa đầy")
             tmp = storage / "tmp"
-            # Left by a killed upload earlier in this module (see docs/benchmarks.md, Faults).
+            # Any left by a killed upload earlier are the sweep's to remove meanwhile.
             before = set(tmp.iterdir()) if tmp.exists() else set()
             r = clerk.post(
                 f"{fs.base}/api/v1/incoming/{doc['id']}/files/",
@@ -357,7 +385,7 @@ def test_disk_full_during_an_upload(fs: FaultStack) -> None:
                 f"SELECT count(*) FROM registry_documentfile WHERE document_id = {doc['id']}"  # noqa: S608
             )
             assert rows == [["0"]]
-            assert (set(tmp.iterdir()) if tmp.exists() else set()) == before
+            assert (set(tmp.iterdir()) if tmp.exists() else set()) <= before
             # Space is there again for a small file: the next upload works, no repair.
             ok = clerk.post(
                 f"{fs.base}/api/v1/incoming/{doc['id']}/files/",
@@ -624,7 +652,7 @@ def test_package_export_killed_halfway_leaves_no_package_and_runs_again(fs: Faul
     assert proc.returncode == 0, output.decode(errors="replace")[-3000:]
     bagit.Bag(str(out)).validate()
 
-    killed_midway = 0
+    killed_midway = left_by_kills = 0
     for round_ in range(1, ROUNDS + 1):
         out = exports / f"goi-{round_}"
         proc = export(out)
@@ -644,14 +672,20 @@ def test_package_export_killed_halfway_leaves_no_package_and_runs_again(fs: Faul
             assert out.exists(), f"exit {proc.returncode}, nothing exported"
             bagit.Bag(str(out)).validate()
             continue
+        left_by_kills += len(staged(out))
         again = export(out)
         output = again.communicate(timeout=600)[0]
         assert again.returncode == 0, output.decode(errors="replace")[-3000:]
         bag = bagit.Bag(str(out))
         bag.validate()
         assert len(list(bag.payload_files())) >= 3
+        # The run again removed the staging folder of the killed one (its process is gone).
+        assert staged(out) == []
     print(f"export: {killed_midway} of {ROUNDS} kills before the rename")
+    print(f"export: {left_by_kills} staging folders left by the kills, removed by the next run")
     assert killed_midway >= 1
+    # No orphan folder: whole packages only.
+    assert sorted(p.name for p in exports.iterdir()) == [f"goi-{i}" for i in range(ROUNDS + 1)]
 
 
 def test_afterwards_nothing_needs_repair(fs: FaultStack) -> None:
@@ -659,7 +693,10 @@ def test_afterwards_nothing_needs_repair(fs: FaultStack) -> None:
     settle(fs)
     settle_index(fs)
     _assert_numbering_whole(fs)
+    _assert_no_blob_temporaries(fs)
     done = fs.vanthu("verify")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "không được dòng dữ liệu nào tham chiếu" not in done.stdout + done.stderr
+    # No orphan file: verify lists no temporary of a stopped process.
+    assert "Tệp tạm: không còn tệp tạm nào của tiến trình đã dừng." in done.stdout
     assert fs.sql("SELECT count(*) FROM core_job WHERE status IN ('waiting', 'running')") == [["0"]]

@@ -5,7 +5,8 @@
   still contain the heads of the latest digest (a rewritten table is caught even when every hash
   was recomputed), and no digest kept as a file has vanished from the database;
 - files: every DocumentFile row's blob is present and hashes to its name
-  (``registry.integrity``), and blobs that no row refers to are listed (never deleted).
+  (``registry.integrity``), and blobs that no row refers to are listed (never deleted);
+- temporaries of killed writers not yet removed by the sweep are listed (warnings).
 """
 
 from __future__ import annotations
@@ -79,7 +80,30 @@ def check_everything(
         ]
         if not orphans:
             report.notes.append("Tham chiếu: mọi tệp trong kho đều có dòng dữ liệu tham chiếu.")
+    if only in (None, "references") and organization is None and sample is None:
+        leftovers = leftover_temporaries()
+        report.warnings += leftovers
+        if not leftovers:
+            report.notes.append("Tệp tạm: không còn tệp tạm nào của tiến trình đã dừng.")
     return report
+
+
+def leftover_temporaries() -> list[str]:
+    """Temporaries of killed writers that the sweep has not removed yet (it removes them by
+    itself: ``tmp/`` every run, the blob folders a slice per run); listed, never removed here."""
+    lines: list[str] = []
+    if blobstore.is_local():
+        limit = blobstore.temp_max_age()
+        lines += [
+            f"tệp tạm {path.relative_to(blobstore.root())} của tiến trình ghi đã dừng (không "
+            f"thay đổi quá {limit:g} giây); tiến trình dọn định kỳ sẽ xóa."
+            for path in blobstore.stale_temporaries()
+        ]
+    lines += [
+        f"thư mục tạm {item.path.name}: {item.reason}; tiến trình dọn định kỳ sẽ xóa."
+        for item in blobstore.system_scratch_leftovers()
+    ]
+    return lines
 
 
 def check_digests() -> tuple[list[str], list[str]]:

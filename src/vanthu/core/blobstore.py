@@ -3,10 +3,11 @@
 Two backends, chosen by ``VANTHU_BLOB_BACKEND`` (docs/deploy.md, "Object storage"):
 
 - ``local`` (default): a blob lives at ``<VANTHU_STORAGE>/<sha[:2]>/<sha[2:4]>/<sha>``. It is
-  written to a temporary file in the same folder, fsynced, then renamed into place, so a reader
-  never sees half a file and a crash leaves at most a stray temporary file. An existing blob is
-  never overwritten: the same bytes have the same name, so the second writer just drops its
-  temporary copy.
+  written to a temporary file ``<VANTHU_STORAGE>/tmp/blob-*``, fsynced, then hard-linked into
+  place, so a reader never sees half a file. An existing blob is never overwritten: the same
+  bytes have the same name, so the second writer just drops its temporary copy. A writer killed
+  half way (``kill -9`` skips every cleanup) leaves its temporary in ``tmp/``; the sweep removes
+  temporaries untouched for ``VANTHU_BLOB_TEMP_MAX_AGE_SECONDS`` (``remove_stale_temporaries``).
 - ``s3``: the same names as object keys in an S3-compatible bucket (``core/blobstore_s3.py``);
   every read is verified against the name while it streams.
 
@@ -19,18 +20,27 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import logging
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
 
-from vanthu.core import crypto
+from vanthu.core import crypto, scratch
 
 CHUNK = 1024 * 1024
+TEMP_PREFIX = "blob-"
+# Scratch folders of this package's processes in the system temporary folder (a blob's local
+# copy for OCR on object storage, a web export): ``vanthu-<what>-<owner tag>-<random>``.
+SYSTEM_SCRATCH = re.compile(rf"vanthu-(?:blob|package)-{scratch.OWNER}-[A-Za-z0-9_]+")
+# A scratch folder of another machine (a shared temporary folder) is removed only after this.
+FOREIGN_MAX_AGE = 7 * 24 * 3600
+log = logging.getLogger(__name__)
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -143,18 +153,13 @@ def put(stream: BinaryIO) -> tuple[str, int]:
             tmp.unlink()
             return sha, size
         final.parent.mkdir(parents=True, exist_ok=True)
-        # Same file system (both under root), so rename is atomic; move the temporary file
-        # into the blob's own folder first so that the rename stays within one directory.
-        local_tmp = final.parent / f".{tmp.name}"
-        os.replace(tmp, local_tmp)
-        try:
-            # link() fails if the name exists: never overwrite a blob written meanwhile.
-            os.link(local_tmp, final)
-        except FileExistsError:
-            pass
-        finally:
-            local_tmp.unlink()
+        # link() fails if the name exists: never overwrite a blob written meanwhile. Linked
+        # straight from tmp/ (one file system): a kill leaves temporaries only in tmp/, which
+        # the sweep looks at cheaply, never among a million blob folders.
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, final)
         _fsync_dir(final.parent)
+        tmp.unlink()
         return sha, size
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -245,10 +250,100 @@ def local_copy(sha256: str) -> Iterator[Path]:
             raise FileNotFoundError(f"Không tìm thấy blob {sha256} trong kho.")
         yield path
         return
-    with tempfile.TemporaryDirectory(prefix="vanthu-blob-") as work:
+    # The owner's tag in the name: the sweep removes the copy of a killed process (scratch.py).
+    with tempfile.TemporaryDirectory(prefix=f"vanthu-blob-{scratch.owner_tag()}-") as work:
         target = Path(work) / sha256
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out, open_blob(sha256) as src:
             while chunk := src.read(CHUNK):
                 out.write(chunk)
         yield target
+
+
+def temp_max_age() -> float:
+    """``VANTHU_BLOB_TEMP_MAX_AGE_SECONDS``: a temporary untouched this long has no writer."""
+    value = getattr(settings, "VANTHU_BLOB_TEMP_MAX_AGE_SECONDS", 3600)
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if not seconds > 0 or seconds == float("inf"):
+        raise ValueError(
+            f"VANTHU_BLOB_TEMP_MAX_AGE_SECONDS={value!r}: phải là một số giây lớn hơn 0."
+        )
+    return seconds
+
+
+def _stale_in(folder: str, prefix: str, cutoff: float) -> Iterator[Path]:
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        if not entry.name.startswith(prefix):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                yield Path(entry.path)
+        except FileNotFoundError:
+            continue  # its writer finished meanwhile
+
+
+def stale_temporaries(*, top: list[str] | None = None, now: float | None = None) -> list[Path]:
+    """Temporaries of killed writers in the local store, untouched for longer than
+    ``temp_max_age()``: ``tmp/blob-*``, and the ``.blob-*`` names that writers before 11/2026
+    put next to the blob, in the two-hex-digit folders ``top`` (every one when None).
+
+    A writer still at work keeps its file's modification time fresh (it writes, then links
+    within milliseconds), so it is never taken: a writer stalled for longer than the limit
+    finds its temporary gone and fails cleanly, having stored nothing."""
+    store = root()
+    cutoff = (time.time() if now is None else now) - temp_max_age()
+    found = list(_stale_in(str(store / "tmp"), TEMP_PREFIX, cutoff))
+    if top is None:
+        try:
+            top = sorted(e.name for e in os.scandir(store) if len(e.name) == 2 and e.is_dir())
+        except FileNotFoundError:
+            top = []
+    for first in top:
+        try:
+            seconds = [e.path for e in os.scandir(store / first) if len(e.name) == 2]
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for second in seconds:
+            found += _stale_in(second, f".{TEMP_PREFIX}", cutoff)
+    return found
+
+
+def system_scratch_leftovers(now: float | None = None) -> list[scratch.Leftover]:
+    """Blob copies and web exports in this machine's temporary folder whose process is gone."""
+    folder = Path(tempfile.gettempdir())
+    return list(scratch.leftovers(folder, SYSTEM_SCRATCH, foreign_max_age=FOREIGN_MAX_AGE, now=now))
+
+
+def remove_stale_temporaries(now: float | None = None) -> dict[str, int]:
+    """The sweep's cleanup of what killed writers left: cheap enough for every run.
+
+    - local store: ``tmp/`` (one folder) and one of the 256 top folders per minute of the clock
+      (the whole store in about four hours; ``vanthu verify`` lists every one at once);
+    - object storage: multipart uploads started longer ago than the limit are aborted (a killed
+      upload leaves its parts on the server, invisible and billed);
+    - this machine's temporary folder: scratch folders of processes that no longer exist.
+    """
+    now = time.time() if now is None else now
+    counts = {"temporaries": 0, "uploads": 0, "scratch": 0}
+    if is_local():
+        slice_ = f"{int(now // 60) % 256:02x}"
+        for path in stale_temporaries(top=[slice_], now=now):
+            path.unlink(missing_ok=True)
+            log.warning("removed a blob temporary left by a stopped writer: %s", path.name)
+            counts["temporaries"] += 1
+    else:
+        from vanthu.core import blobstore_s3
+
+        counts["uploads"] = blobstore_s3.abort_stale_uploads(now - temp_max_age())
+    for leftover in system_scratch_leftovers(now):
+        scratch.remove(leftover.path)
+        log.warning("removed %s: %s", leftover.path.name, leftover.reason)
+        counts["scratch"] += 1
+    return counts

@@ -374,3 +374,34 @@ def delete(sha256: str) -> None:
         if _code(exc) in {"NotImplemented", "MethodNotAllowed"}:
             return  # a server without versions: the plain delete above was the only copy
         raise _unavailable(config, exc) from exc
+
+
+def abort_stale_uploads(before: float) -> int:
+    """Abort multipart uploads of blob keys started before ``before`` (epoch seconds): what a
+    writer killed half way left on the server. A live upload of the largest file takes
+    minutes, far less than the limit (VANTHU_BLOB_TEMP_MAX_AGE_SECONDS); a lifecycle rule on
+    the bucket does the same on the server's side (docs/deploy.md)."""
+    config, client = _client()
+    aborted = 0
+    try:
+        pages = client.get_paginator("list_multipart_uploads").paginate(
+            Bucket=config.bucket, Prefix=config.prefix
+        )
+        for page in pages:
+            for upload in page.get("Uploads", []):
+                if not _KEY.match(upload["Key"][len(config.prefix) :]):
+                    continue  # not one of ours: someone else's upload in a shared bucket
+                if upload["Initiated"].timestamp() >= before:
+                    continue
+                try:
+                    client.abort_multipart_upload(
+                        Bucket=config.bucket, Key=upload["Key"], UploadId=upload["UploadId"]
+                    )
+                except _errors() as exc:
+                    if _code(exc) != "NoSuchUpload":  # completed or aborted meanwhile
+                        raise
+                    continue
+                aborted += 1
+    except _errors() as exc:
+        raise _unavailable(config, exc) from exc
+    return aborted

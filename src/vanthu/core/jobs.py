@@ -7,7 +7,8 @@ The job row is the truth; a Celery message only says "job N may be ready". So:
 - ``run_job`` claims the row with one conditional UPDATE (status waiting → running): a repeated
   or late trigger finds nothing to claim and does nothing.
 - ``sweep`` (Celery beat, every minute) re-sends triggers for jobs left waiting and requeues
-  jobs whose worker stopped sending heartbeats, so a lost message costs time, never data.
+  jobs whose worker stopped sending heartbeats, so a lost message costs time, never data; it
+  also removes the temporary files of killed writers (``blobstore.remove_stale_temporaries``).
 
 Handlers live in each app's ``jobs.py`` (imported on first use) and take the payload:
 
@@ -34,6 +35,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from vanthu.celery import JOB_QUEUES
+from vanthu.core import blobstore
 from vanthu.core.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -303,7 +305,8 @@ def run_pending(limit: int | None = None) -> int:
 
 
 def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
-    """Requeue jobs of dead workers, re-send lost triggers, forget old finished jobs."""
+    """Requeue jobs of dead workers, re-send lost triggers, forget old finished jobs, remove
+    temporary files of killed writers."""
     now = now or timezone.now()
     counts = {"requeued": 0, "failed": 0, "resent": 0, "deleted": 0}
     stale_before = now - datetime.timedelta(seconds=_setting("VANTHU_JOB_STALE_SECONDS", 300))
@@ -343,6 +346,12 @@ def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
         counts["deleted"], _ = Job.objects.filter(
             status=JobStatus.DONE, finished_at__lt=old
         ).delete()
+
+    # Files of killed writers (docs/running.md, "Tệp tạm"): never a reason for the sweep to fail.
+    try:
+        counts.update(blobstore.remove_stale_temporaries(now.timestamp()))
+    except Exception:
+        log.exception("the cleanup of blob temporaries failed; the next sweep tries again")
     return counts
 
 

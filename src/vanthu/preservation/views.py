@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from vanthu.access import policy
+from vanthu.core import scratch
 from vanthu.orgs.models import User
 from vanthu.preservation import fixity
 from vanthu.preservation.models import FixityCheck, Outcome
@@ -68,7 +69,8 @@ def _package_zip(
 ) -> HttpResponse | FileResponse:
     """The bag of ``ids`` zipped into a temporary file and streamed: memory stays bounded."""
     user = _user(request)
-    tmp = Path(tempfile.mkdtemp(prefix="vanthu-package-"))
+    # The owner's tag in the name: the sweep removes the folder of a killed web process.
+    tmp = Path(tempfile.mkdtemp(prefix=f"vanthu-package-{scratch.owner_tag()}-"))
     try:
         try:
             bag = export_dossiers(actor=user, dossier_ids=ids, out=tmp / "bag")

@@ -11,14 +11,23 @@ Layout of each package (TT 05/2025, domain.md §3.6), under the bag's ``data/``:
 Files are copied and hashed in 1 MiB chunks, so memory stays bounded whatever their size.
 The bag is built in a hidden folder next to OUT and renamed into place when complete: an
 interrupted export leaves no half package under OUT, and an existing OUT is never touched.
+The hidden folder's name carries its process's tag (``core.scratch``): the staging folder of an
+export killed with ``kill -9`` is removed by the next export into the same folder, never the
+one of an export still running in another process.
+
+The ``preservation.export`` audit events are committed before the rename: a kill between the
+two leaves events of a package that was never completed, never a package without its events
+(the files were read either way; docs/preservation.md, "Xuất gói").
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import mimetypes
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterable
@@ -31,6 +40,7 @@ from django.utils import timezone
 
 from vanthu.audit.models import Event as AuditEvent
 from vanthu.audit.services import record
+from vanthu.core import scratch
 from vanthu.core.enums import Secrecy
 from vanthu.exchange.verify import verify_all
 from vanthu.orgs.models import User
@@ -46,6 +56,7 @@ SOFTWARE = "vanthu 0.1.0"
 # The XML schemas the package uses, shipped inside it (CSIP113): METS (LoC) and XLink.
 SCHEMAS = Path(__file__).with_name("schema")
 CHUNK = 1024 * 1024
+log = logging.getLogger(__name__)
 # Signature validation reads the whole PDF; larger copies (scans) are not checked here.
 SIGNATURE_CHECK_MAX = 64 * 1024 * 1024
 
@@ -222,6 +233,31 @@ def _events_of(
     return events
 
 
+# ``.<OUT>.partial-<owner tag>-<8 hex>``, and ``.<OUT>.partial-<8 hex>`` of exports before 11/2026
+# (no owner known: removed only when nothing in it changed for STAGING_FOREIGN_MAX_AGE).
+STAGING = re.compile(rf"\..+\.partial-(?:{scratch.OWNER}-)?[0-9a-f]{{8}}")
+STAGING_FOREIGN_MAX_AGE = 7 * 24 * 3600
+
+
+def staging_for(out: Path) -> Path:
+    """The hidden folder an export to ``out`` is built in, named after this process."""
+    return out.parent / f".{out.name}.partial-{scratch.owner_tag()}-{uuid.uuid4().hex[:8]}"
+
+
+def dead_staging(folder: Path) -> list[scratch.Leftover]:
+    """Staging folders in ``folder`` left by exports that were killed (their process is gone)."""
+    return list(scratch.leftovers(folder, STAGING, foreign_max_age=STAGING_FOREIGN_MAX_AGE))
+
+
+def remove_dead_staging(folder: Path) -> int:
+    """Remove what ``dead_staging`` finds; the staging folder of a running export is kept."""
+    found = dead_staging(folder)
+    for leftover in found:
+        scratch.remove(leftover.path)
+        log.warning("removed %s: %s", leftover.path, leftover.reason)
+    return len(found)
+
+
 def export_dossiers(*, actor: User, dossier_ids: Iterable[int], out: Path) -> Path:
     """Export the dossiers ``actor`` may see as one bag at ``out`` (which must not exist).
 
@@ -237,7 +273,8 @@ def export_dossiers(*, actor: User, dossier_ids: Iterable[int], out: Path) -> Pa
         if dossier.secrecy != Secrecy.NONE and not _may_export_classified():
             raise PackageError([f"Hồ sơ {dossier.code} có độ mật: chỉ xuất trong vùng cách ly."])
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.partial-{uuid.uuid4().hex[:8]}"
+    remove_dead_staging(out.parent)
+    staging = staging_for(out)
     staging.mkdir()
     try:
         made = []
@@ -252,6 +289,8 @@ def export_dossiers(*, actor: User, dossier_ids: Iterable[int], out: Path) -> Pa
             processes=1,
             checksums=["sha256"],
         )  # fmt: skip
+        # The events before the rename, never after: an audit trail may record a read whose
+        # package a kill then lost, but never hold a package whose read it does not record.
         with transaction.atomic():
             for dossier, info in zip(dossiers, made, strict=True):
                 # Every read of classified content leaves an audit event (invariant 3).
