@@ -256,6 +256,19 @@ VANTHU_SIGNING_PKCS11_PIN_SOURCE = os.environ.get("VANTHU_SIGNING_PKCS11_PIN_SOU
 VANTHU_SIGNING_KEY_P12 = os.environ.get("VANTHU_SIGNING_KEY_P12", "")
 VANTHU_SIGNING_KEY_PASSPHRASE = os.environ.get("VANTHU_SIGNING_KEY_PASSPHRASE", "")
 VANTHU_SIGNING_SEAL_IMAGE = os.environ.get("VANTHU_SIGNING_SEAL_IMAGE", "")
+# Revocation and long-term signatures (docs/signatures.md, "Thu hồi chứng thư"): a folder of
+# CRL files; network fetching (CRL distribution points, OCSP) only when allowed, never in the
+# isolated zone; the timestamp authority that makes signatures B-T/B-LT.
+VANTHU_SIGNATURE_CRL_DIR = os.environ.get("VANTHU_SIGNATURE_CRL_DIR", "")
+VANTHU_SIGNATURE_FETCH_REVOCATION = os.environ.get("VANTHU_SIGNATURE_FETCH_REVOCATION", "") == "1"
+if VANTHU_SIGNATURE_FETCH_REVOCATION and VANTHU_SECURITY_ZONE == "isolated":
+    raise ImproperlyConfigured(
+        "VANTHU_SIGNATURE_FETCH_REVOCATION=1 không dùng được ở vùng cách ly (isolated)."
+    )
+VANTHU_SIGNING_TSA_URL = os.environ.get("VANTHU_SIGNING_TSA_URL", "")
+VANTHU_SIGNING_TSA_TIMEOUT_SECONDS = float(
+    os.environ.get("VANTHU_SIGNING_TSA_TIMEOUT_SECONDS", "10")
+)
 # Behind our own nginx the client address comes from X-Real-IP (docs/deploy.md).
 VANTHU_TRUST_PROXY = os.environ.get("VANTHU_TRUST_PROXY", "") == "1"
 # Our nginx says whether the client came over TLS; only then is X-Forwarded-Proto believed.
@@ -301,6 +314,8 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set, whichever serializer uses it (clearance and secrecy share codes).
     "ENUM_NAME_OVERRIDES": {
         "SignatureStateEnum": "vanthu.exchange.verify.State",
+        "SignatureRevocationEnum": "vanthu.exchange.verify.Revocation",
+        "SignatureLevelEnum": "vanthu.signatures.models.Level",
         "DocumentStatusEnum": "vanthu.registry.models.Status",
         "TransferStatusEnum": "vanthu.archive.models.Transfer.Status",
         "FilePlanStatusEnum": "vanthu.records.models.FilePlan.Status",

@@ -36,6 +36,8 @@ def own_url(world: Any, route: str) -> str:
     """``route`` filled with the acting user's own objects: the attack a CSRF forges."""
     ids = {
         "pk": world.mine["id"],
+        # The world uploads no file of its own; the token is checked before any lookup.
+        "file_id": world.their_file["id"],
         "field": "sender",
     }
     if route.startswith("van-ban/di/"):

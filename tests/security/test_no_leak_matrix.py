@@ -151,6 +151,8 @@ COVERED: dict[str, str] = {
     # the organisation's signature (docs/signatures.md; POST only)
     "api/v1/outgoing/<int:pk>/sign/": "document",
     "api/v1/documents/<int:pk>/files/<int:file_id>/certified-copy/": "document",
+    "van-ban/di/<int:pk>/ky-so/": "document",
+    "van-ban/<int:pk>/tep/<int:file_id>/sao-y/": "document",
     # preservation (docs/preservation.md): E-ARK packages of a dossier and of a transfer
     "bao-quan/ho-so/<int:pk>/goi-eark.zip": "dossier",
     "bao-quan/nop-luu/<int:pk>/goi-eark.zip": "archive",
@@ -537,6 +539,49 @@ def test_lists_counts_and_pages_leak_nothing(world: World) -> None:
                 assert_no_leak(world, user, answer, where, echo=marker, echoes=echoes)
                 if "json" in answer.get("Content-Type", "") and "count" in answer.json():
                     assert answer.json()["count"] == nobody.json()["count"], (where, user)
+
+
+SIGNATURE_LISTS = (
+    ("api/v1/incoming/", "signature"),
+    ("api/v1/outgoing/", "signature"),
+    ("van-ban/den/", "chu_ky"),
+    ("van-ban/di/", "chu_ky"),
+)
+
+
+def test_signature_filters_and_badges_leak_nothing(world: World) -> None:
+    """The lists' signature filter and badge (docs/signatures.md, "Lists"): every file of the
+    world fails its check, so a filter that skipped the access policy would list and count
+    the classified documents; nobody sees or counts one they are not entitled to."""
+    from vanthu.signatures.models import FileSignature
+
+    for d in world.docs.values():
+        FileSignature.objects.create(
+            file=d.file, state="invalid", reason="bị sửa đổi", checked_sha256="0" * 64,
+            checked_at=timezone.now(),
+        )  # fmt: skip
+    clerk = client_for(world.users["clerk_tu"])
+    failed = clerk.get("/api/v1/incoming/", {"signature": "failed"}).json()
+    assert [r["id"] for r in failed["results"]] == [world.docs["d1"].document.pk]
+    for user in ENTITLED:
+        for route, name in SIGNATURE_LISTS:
+            c = client(world.users[user], route)
+            url = "/" + route
+            for value in ("failed", "valid", "unsigned"):
+                answer = c.get(url, {name: value})
+                assert answer.status_code == 200, (url, value, user)
+                assert_no_leak(world, user, answer, f"{url}?{name}={value}")
+                nobody = c.get(url, {name: value, "q": NOBODY})
+                echoes = readable(nobody).lower().count(NOBODY)
+                for doc_name, d in world.docs.items():
+                    if doc_name in ENTITLED[user]:
+                        continue
+                    marker = d.markers[0]
+                    found = c.get(url, {name: value, "q": marker})
+                    where = f"{url}?{name}={value}&q={marker}"
+                    assert_no_leak(world, user, found, where, echo=marker, echoes=echoes)
+                    if route.startswith("api/"):
+                        assert found.json()["count"] == nobody.json()["count"], (where, user)
 
 
 def test_error_messages_name_nothing_classified(world: World) -> None:

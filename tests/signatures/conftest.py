@@ -1,5 +1,6 @@
-"""Fixtures of the organisation-signature tests: a generated test CA and keys (nothing secret
-is committed), signature and seal images drawn at run time, and an issued outgoing document."""
+"""Fixtures of the organisation-signature tests: the exchange tests' generated test CA, keys,
+PDFs and pdfsig (``tests.exchange.signing_pki``; nothing secret is committed), signature and
+seal images drawn at run time, and an issued outgoing document."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 from rest_framework.test import APIClient
 
+from tests.exchange import signing_pki as keys
 from tests.exchange.test_signing import PASS, Pki
-from vanthu.exchange.signing import Appearance, sign_pdf
+from vanthu.exchange.signing import Appearance
 from vanthu.registry.models import Document
 
 BLUE = (20, 40, 200, 255)  # the handwritten signature (Phụ lục I: blue ink)
@@ -53,24 +55,14 @@ def seal_png() -> bytes:
     return png(im)
 
 
-def pdf_page(text: str = "Cong van so 15-CV/TU") -> bytes:
-    from fpdf import FPDF
-
-    doc = FPDF()
-    doc.set_compression(False)  # so that a test can change one byte of the page text
-    doc.add_page()
-    doc.set_font("helvetica", size=12)
-    doc.cell(text=text)
-    return bytes(doc.output())
-
-
 def personally_signed(pki: Pki, pdf: bytes | None = None) -> bytes:
     """Signed by the competent person, with their handwritten signature image."""
-    return sign_pdf(
-        pdf or pdf_page(), signer_p12=pki.p12, passphrase=PASS, reason="Ký ban hành",
-        location="Thành phố Hồ Chí Minh", field_name="NguoiKy",
+    return keys.signed_with(
+        pki.p12,
+        pdf,
+        field_name="NguoiKy",
         appearance=Appearance(kind="signature", signature_image=signature_png()),
-    )  # fmt: skip
+    )
 
 
 def render(data: bytes, tmp_path: Path, dpi: int = 72) -> Image.Image:
@@ -101,13 +93,6 @@ def count(image: Image.Image, box: tuple[float, float, float, float], colour: st
             ):
                 n += 1
     return n
-
-
-def pdfsig(data: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "check.pdf"
-    path.write_bytes(data)
-    done = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=60)
-    return done.stdout + done.stderr
 
 
 @pytest.fixture(scope="session")

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.exchange.signing_pki import pdfsig, plain_pdf
 from tests.exchange.test_signing import PASS, Pki
 from tests.signatures.conftest import (
     count,
     needs_poppler,
-    pdf_page,
-    pdfsig,
     personally_signed,
     render,
     seal_png,
@@ -96,12 +95,12 @@ def test_a_change_after_the_seal_is_detected_by_both_checks(pki: Pki, tmp_path: 
 def test_the_copy_mark_is_drawn_top_right(pki: Pki, tmp_path: Path) -> None:
     mark = "SAO Y\nTHÀNH ỦY\nSố: 01/SY\nNgày 25 tháng 11 năm 2026"
     out = sign_pdf(
-        pdf_page(), signer_p12=pki.p12, passphrase=PASS, reason="Sao y", location="Thành ủy",
+        plain_pdf(), signer_p12=pki.p12, passphrase=PASS, reason="Sao y", location="Thành ủy",
         appearance=Appearance(kind="copy", copy_mark=mark),
     )  # fmt: skip
     page = render(out, tmp_path)
     assert count(page, (345, 742, 575, 827), "dark") > 150  # top-right corner
-    assert count(render(pdf_page(), tmp_path), (345, 742, 575, 827), "dark") == 0
+    assert count(render(plain_pdf(), tmp_path), (345, 742, 575, 827), "dark") == 0
     assert verify_all(out, [pki.root_pem])[0].trusted
     assert "Signature is Valid" in pdfsig(out, tmp_path)
 
@@ -117,7 +116,7 @@ def test_the_copy_mark_is_drawn_top_right(pki: Pki, tmp_path: Path) -> None:
 def test_bad_images_are_refused_in_vietnamese(pki: Pki, image: bytes, message: str) -> None:
     with pytest.raises(SigningError, match=message):
         sign_pdf(
-            pdf_page(), signer_p12=pki.p12, passphrase=PASS, reason="x", location="y",
+            plain_pdf(), signer_p12=pki.p12, passphrase=PASS, reason="x", location="y",
             appearance=Appearance(kind="signature", signature_image=image),
         )  # fmt: skip
 
@@ -134,17 +133,17 @@ def test_a_jpeg_or_a_tiny_image_is_refused(pki: Pki) -> None:
     for data, message in ((jpeg.getvalue(), "PNG"), (tiny.getvalue(), "16 đến 4000")):
         with pytest.raises(SigningError, match=message):
             sign_pdf(
-                pdf_page(), signer_p12=pki.p12, passphrase=PASS, reason="x", location="y",
+                plain_pdf(), signer_p12=pki.p12, passphrase=PASS, reason="x", location="y",
                 appearance=Appearance(kind="seal", seal_image=data),
             )  # fmt: skip
     with pytest.raises(SigningError, match="ảnh con dấu"):
         sign_pdf(
-            pdf_page(), signer_p12=pki.p12, passphrase=PASS, reason="x", location="y",
+            plain_pdf(), signer_p12=pki.p12, passphrase=PASS, reason="x", location="y",
             appearance=Appearance(kind="seal"),
         )  # fmt: skip
     with pytest.raises(SigningError, match="hình thức sao"):
         sign_pdf(
-            pdf_page(), signer_p12=pki.p12, passphrase=PASS, reason="x", location="y",
+            plain_pdf(), signer_p12=pki.p12, passphrase=PASS, reason="x", location="y",
             appearance=Appearance(kind="copy", copy_mark="  "),
         )  # fmt: skip
 

@@ -13,13 +13,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from tests.exchange.signing_pki import pdfsig, plain_pdf
 from tests.exchange.test_signing import Pki
 from tests.signatures.conftest import (
     api,
     count,
     needs_poppler,
-    pdf_page,
-    pdfsig,
     personally_signed,
     render,
 )
@@ -48,7 +47,7 @@ def _incoming(clerk: Any, secrecy: str = "none", scan: bytes | None = None) -> D
             "received_at": timezone.now(),
         },
     )
-    upload = SimpleUploadedFile("ban-quet.pdf", scan or pdf_page(), "application/pdf")
+    upload = SimpleUploadedFile("ban-quet.pdf", scan or plain_pdf(), "application/pdf")
     return registry.add_file(actor=clerk, document=doc, upload=upload)
 
 

@@ -9,14 +9,13 @@ from typing import Any
 
 import pytest
 
+from tests.exchange.signing_pki import pdfsig, plain_pdf
 from tests.exchange.test_signing import Pki
 from tests.signatures.conftest import (
     api,
     count,
     needs_poppler,
     outgoing,
-    pdf_page,
-    pdfsig,
     personally_signed,
     render,
 )
@@ -89,7 +88,7 @@ def test_an_attachment_gets_the_number_and_time_top_right(
     doc = outgoing(
         people.clerk,
         ("cong-van.pdf", personally_signed(org_key), "application/pdf"),
-        ("phu-luc.pdf", pdf_page("Phu luc"), "application/pdf"),
+        ("phu-luc.pdf", plain_pdf("Phu luc"), "application/pdf"),
     )
     appendix = doc.files.get(original_name="phu-luc.pdf")
     answer = api(people.clerk).post(
@@ -125,7 +124,7 @@ def test_bad_requests_are_400_with_field_errors_and_change_nothing(
 
     draft = outgoing(people.clerk, signed_pdf, issue=False)
     no_pdf = outgoing(people.clerk, ("ghi-chu.txt", b"khong phai pdf", "text/plain"))
-    unsigned = outgoing(people.clerk, ("cong-van.pdf", pdf_page(), "application/pdf"))
+    unsigned = outgoing(people.clerk, ("cong-van.pdf", plain_pdf(), "application/pdf"))
     good = outgoing(people.clerk, signed_pdf)
     other_file = no_pdf.files.get()
 

@@ -110,8 +110,10 @@ class CertifiedCopy(models.Model):
     """A copy issued from the archive against an approved request (NĐ 30 Điều 25–27).
 
     Copies have their own number sequence per organisation and calendar year, from 01 on
-    1 January (domain.md §1.2, Phụ lục I Phần II.1c). The PDF is handed out, not kept: the row
-    keeps its SHA-256, so a copy shown later can be checked against what was issued.
+    1 January (domain.md §1.2, Phụ lục I Phần II.1c), shared by every kind of copy, the
+    office's electronic sao y included (``registry.CopyCounter``). The PDF is handed out, not
+    kept: the row keeps its SHA-256, so a copy shown later can be checked against what was
+    issued.
     """
 
     class Kind(models.TextChoices):

@@ -1,10 +1,12 @@
 """Copies from the archive (bản sao, sao y, trích sao) against an approved access request.
 
 NĐ 30/2020 Điều 25–27 (domain.md §1.4): sao y and trích sao have the legal value of the
-original; copies are numbered in their own sequence per calendar year from 01. TT 05/2025
-(§3.5): a copy carries "BẢN SAO" top right; a certified copy is authenticated by the
-organisation's digital signature when a key is configured (``VANTHU_COPY_SIGNING_P12``, the path
-of a PKCS#12 file, and ``VANTHU_COPY_SIGNING_PASSPHRASE``). Every copy is a line in the sổ sử
+original; copies are numbered per calendar year from 01, in the one sequence of all the
+organisation's copies (``registry.numbering.next_copy_number``, the office's electronic sao y
+too). TT 05/2025 (§3.5): a copy carries "BẢN SAO" top right; a certified copy is
+authenticated by the organisation's digital signature when a key is configured
+(``VANTHU_COPY_SIGNING_P12``, the path of a PKCS#12 file, and
+``VANTHU_COPY_SIGNING_PASSPHRASE``). Every copy is a line in the sổ sử
 dụng bản lưu and an audit event; the PDF is handed out, its SHA-256 kept.
 """
 
@@ -20,7 +22,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,10 +36,10 @@ from vanthu.archive.services import require_archivist
 from vanthu.audit.services import record
 from vanthu.core.enums import Secrecy
 from vanthu.guide.rules import cite
-from vanthu.orgs.models import Organization, User
+from vanthu.orgs.models import User
 from vanthu.records.models import DossierDocument
 from vanthu.records.services.common import Errors
-from vanthu.registry import files
+from vanthu.registry import files, numbering
 from vanthu.registry.models import DocumentFile
 from vanthu.registry.selectors import get_file
 from vanthu.reports import fonts
@@ -175,15 +176,6 @@ def _compose(
     return out.getvalue()
 
 
-def _next_number(organization: Organization, year: int) -> int:
-    # The organisation row is the lock: two copies issued at once get 01 and 02, never one twice.
-    Organization.objects.select_for_update().filter(pk=organization.pk).first()
-    top = CertifiedCopy.objects.filter(organization=organization, year=year).aggregate(
-        n=Max("number")
-    )["n"]
-    return (top or 0) + 1
-
-
 @transaction.atomic
 def issue_copy(
     *,
@@ -251,7 +243,9 @@ def issue_copy(
         dossier_id=entry.dossier_id,
         kind=kind,
         year=year,
-        number=_next_number(request.organization, year),
+        # One sequence for all the organisation's copies, the electronic sao y too (NĐ 30 Phụ
+        # lục I Phần II.1c): its counter row is locked until this transaction ends.
+        number=numbering.next_copy_number(organization=request.organization, year=year),
         pages=f"{span[0]}-{span[1]}" if span else "",
         issued_by=actor,
         issued_at=now,

@@ -1,8 +1,12 @@
 """Signing PDFs as PAdES with pyHanko (docs/exchange.md, "Chữ ký số").
 
 PAdES B-B: a CAdES detached signature over the byte range, signing certificate attribute,
-SHA-256. B-LT needs revocation data (OCSP/CRL) from the certificate authority; without a
-reachable authority here that level is not claimed.
+SHA-256. With a timestamp authority configured (``VANTHU_SIGNING_TSA_URL``) the signature gets a
+signature timestamp (B-T); with revocation data for the signer's chain as well (the CRL folder,
+or fetching allowed: ``exchange.revocation``) pyHanko validates the chain before signing and
+writes the certificates and CRLs/OCSP responses into the document's DSS (B-LT). Missing data
+never fails a signing: it falls back to the highest level reachable and says why
+(``SignedPdf.level``, ``SignedPdf.note``).
 
 Visible appearance (NĐ 30/2020 Phụ lục I, domain.md §1.3):
 - ``signature``: the signer's own signature: the handwritten signature image (PNG, transparent
@@ -34,6 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
+from asn1crypto import x509 as asn1_x509
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -45,7 +51,12 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
+from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pyhanko.stamp import BaseStampStyle, StaticStampStyle, TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError, RevokedError
+
+from vanthu.exchange import revocation
 
 # A font with every Vietnamese letter (style.md: Noto Serif and DejaVu Serif have ỦỘẢ); Times
 # New Roman, which Phụ lục I names, is not shipped with the system. Noto first: pyHanko spaces
@@ -257,6 +268,41 @@ def _style(text: str, border: int) -> TextStampStyle:
     )
 
 
+@dataclass(frozen=True)
+class LongTerm:
+    """What a B-T or B-LT signature needs: a timestamp authority (RFC 3161, over HTTP), the
+    trust roots the signer's chain is validated against, and the revocation data."""
+
+    tsa_url: str = ""
+    tsa_timeout: float = 10.0
+    trust_roots: tuple[asn1_x509.Certificate, ...] = ()
+    revocation: revocation.RevocationData = field(default_factory=revocation.RevocationData)
+
+    @classmethod
+    def configured(cls) -> LongTerm:
+        """From the settings; without a TSA nothing else is read (B-B, as before)."""
+        from vanthu.exchange.verify import configured_trust_roots
+
+        url = str(getattr(settings, "VANTHU_SIGNING_TSA_URL", "") or "")
+        if not url:
+            return cls()
+        return cls(
+            tsa_url=url,
+            tsa_timeout=float(getattr(settings, "VANTHU_SIGNING_TSA_TIMEOUT_SECONDS", 10)),
+            trust_roots=tuple(configured_trust_roots()),
+            revocation=revocation.configured(),
+        )
+
+
+@dataclass(frozen=True)
+class SignedPdf:
+    """A signed PDF, the PAdES level it reached and, below B-LT, why (Vietnamese)."""
+
+    data: bytes
+    level: Literal["B-B", "B-T", "B-LT"]
+    note: str = ""
+
+
 def sign_pdf(
     pdf_bytes: bytes,
     *,
@@ -267,16 +313,46 @@ def sign_pdf(
     location: str,
     appearance: Appearance | None = None,
     field_name: str = "VanthuSignature",
+    long_term: LongTerm | None = None,
 ) -> bytes:
-    """The PDF with one more PAdES B-B signature (an incremental update: earlier ones stay).
+    """The PDF with one more PAdES signature (an incremental update: earlier ones stay), at
+    the highest level the configuration allows (``sign_pdf_leveled`` says which)."""
+    return sign_pdf_leveled(
+        pdf_bytes,
+        signer_p12=signer_p12,
+        passphrase=passphrase,
+        key=key,
+        reason=reason,
+        location=location,
+        appearance=appearance,
+        field_name=field_name,
+        long_term=long_term,
+    ).data
 
-    The key is ``key`` (PKCS#12 or PKCS#11), or the PKCS#12 bytes ``signer_p12``."""
+
+def sign_pdf_leveled(
+    pdf_bytes: bytes,
+    *,
+    signer_p12: bytes | None = None,
+    passphrase: str | bytes | None = None,
+    key: SigningKey | None = None,
+    reason: str,
+    location: str,
+    appearance: Appearance | None = None,
+    field_name: str = "VanthuSignature",
+    long_term: LongTerm | None = None,
+) -> SignedPdf:
+    """Sign as ``sign_pdf`` and say which PAdES level was reached.
+
+    The key is ``key`` (PKCS#12 or PKCS#11), or the PKCS#12 bytes ``signer_p12``;
+    ``long_term`` None means the configured TSA, trust roots and revocation data."""
     if key is None:
         if signer_p12 is None:
             raise SigningError(_("Chưa có khóa ký số."))
         key = Pkcs12Key(signer_p12, passphrase)
+    lt = long_term if long_term is not None else LongTerm.configured()
     with key.open() as signer:
-        return _sign(pdf_bytes, signer, reason, location, appearance, field_name)
+        return _sign(pdf_bytes, signer, reason, location, appearance, field_name, lt)
 
 
 def _sign(
@@ -286,19 +362,13 @@ def _sign(
     location: str,
     appearance: Appearance | None,
     field_name: str,
-) -> bytes:
+    lt: LongTerm,
+) -> SignedPdf:
     appearance = appearance or Appearance()
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
     except (PdfError, ValueError, KeyError) as exc:
         raise SigningError(_("Tệp không phải PDF hợp lệ.")) from exc
-    meta = signers.PdfSignatureMetadata(
-        field_name=field_name,
-        md_algorithm="sha256",
-        subfilter=fields.SigSeedSubFilter.PADES,
-        reason=reason,
-        location=location,
-    )
     when = iso_now()
     style: BaseStampStyle | None = None
     box: Box | None = None
@@ -329,9 +399,93 @@ def _sign(
         box = (int(width) - 250, top - 15 - 12 * lines, int(width) - 20, top)
         style = _style(f"{text}\n{when}", border=0)
     spec = fields.SigFieldSpec(field_name, on_page=0, box=box)
-    pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
+
+    def attempt(
+        timestamper: RequestsHTTPTimeStamper | None, context: ValidationContext | None
+    ) -> bytes:
+        meta = signers.PdfSignatureMetadata(
+            field_name=field_name,
+            md_algorithm="sha256",
+            subfilter=fields.SigSeedSubFilter.PADES,
+            reason=reason,
+            location=location,
+            embed_validation_info=context is not None,
+            validation_context=context,
+        )
+        pdf_signer = signers.PdfSigner(
+            meta, signer=signer, stamp_style=style, new_field_spec=spec, timestamper=timestamper
+        )
+        out = pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False))
+        return bytes(out.getvalue())
+
+    notes: list[str] = []
+    if lt.tsa_url:
+        timestamper = RequestsHTTPTimeStamper(lt.tsa_url, timeout=lt.tsa_timeout)
+        chain = _chain(signer)
+        if lt.revocation.covers(chain):
+            try:
+                return SignedPdf(attempt(timestamper, _lt_context(lt, chain)), "B-LT")
+            except (PdfError, ValueError, OSError, PathBuildingError, PathValidationError) as exc:
+                if _caused_by(exc, RevokedError):
+                    # A key whose certificate is revoked signs nothing (Luật Giao dịch điện
+                    # tử: a revoked certificate no longer proves who signed).
+                    raise SigningError(
+                        _("Chứng thư số của khóa ký đã bị thu hồi; không ký số được.")
+                    ) from exc
+                notes.append(_("Không lập được dữ liệu kiểm tra dài hạn (B-LT): %s") % _plain(exc))
+        else:
+            notes.append(
+                _(
+                    "Không có danh sách chứng thư bị thu hồi (CRL) cho chuỗi chứng thư của "
+                    "khóa ký và không được phép tải qua mạng: chưa đạt mức B-LT."
+                )
+            )
+            notes.extend(lt.revocation.problems)
+        try:
+            return SignedPdf(attempt(timestamper, None), "B-T", " ".join(notes))
+        except (PdfError, ValueError, OSError) as exc:
+            notes.append(
+                _("Máy chủ dấu thời gian (TSA) không cấp được dấu thời gian: %s") % _plain(exc)
+            )
+    else:
+        notes.append(_("Chưa cấu hình máy chủ dấu thời gian (TSA)."))
     try:
-        out = pdf_signer.sign_pdf(writer)
+        data = attempt(None, None)
     except (PdfError, ValueError) as exc:
         raise SigningError(_("Không ký được tệp PDF: %s") % exc) from exc
-    return bytes(out.getvalue())
+    return SignedPdf(data, "B-B", " ".join([*notes, _("Chữ ký ở mức PAdES B-B.")]))
+
+
+def _caused_by(exc: BaseException | None, kind: type[BaseException]) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, kind):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def _plain(exc: BaseException) -> str:
+    """One line about an error, without the chain of causes."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__
+
+
+def _chain(signer: signers.Signer) -> list[asn1_x509.Certificate]:
+    """The signer's certificate and the certificates that came with it (its chain)."""
+    certs = [signer.signing_cert] if signer.signing_cert is not None else []
+    return certs + [c for c in signer.cert_registry if c not in certs]
+
+
+def _lt_context(lt: LongTerm, chain: list[asn1_x509.Certificate]) -> ValidationContext:
+    """The chain must validate to a configured root with revocation data for every
+    certificate ("require"); only the CRLs of this chain's (and the roots') issuers go into
+    the DSS."""
+    issuers = [c.issuer for c in chain] + [c.subject for c in chain + list(lt.trust_roots)]
+    return ValidationContext(
+        trust_roots=list(lt.trust_roots),
+        other_certs=chain,
+        crls=lt.revocation.crls_for(issuers),
+        allow_fetching=lt.revocation.fetching,
+        revocation_mode="require",
+    )

@@ -11,8 +11,9 @@ from typing import Any, cast
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -26,6 +27,7 @@ from vanthu.registry import keyset, selectors, sending, services
 from vanthu.registry import serializers as ser
 from vanthu.registry.models import Direction, Document, DocumentFile, TextStatus
 from vanthu.registry.paging import DocumentCursorPagination
+from vanthu.signatures.selectors import FILTERS as SIGNATURE_FILTERS
 
 
 def _user(request: Request) -> User:
@@ -104,6 +106,37 @@ def outgoing_detail(document: Document) -> dict[str, Any]:
     return data
 
 
+# --- the lists' signature filter (docs/signatures.md, "Lists") -----------------------------
+
+SIGNATURE_PARAMETER = OpenApiParameter(
+    "signature",
+    str,
+    enum=list(SIGNATURE_FILTERS),
+    description=(
+        "Documents by the signature check of their files: failed (a file's check failed: "
+        "invalid, revoked, expired or untrusted), valid (a valid signature and none failed), "
+        "unsigned (no file carries a signature: no file, no PDF, unsigned or not checked "
+        "yet). Another value is 400 {signature: [...]}."
+    ),
+)
+
+
+def _signature_filter(request: Request) -> str | None:
+    value = request.query_params.get("signature")
+    if value is None or value == "":
+        return None
+    if value not in SIGNATURE_FILTERS:
+        raise serializers.ValidationError(
+            {
+                "signature": [
+                    _("Giá trị lọc chữ ký số không hợp lệ; chọn một trong: %s.")
+                    % ", ".join(SIGNATURE_FILTERS)
+                ]
+            }
+        )
+    return value
+
+
 # --- văn bản đến ----------------------------------------------------------------------------
 
 
@@ -119,7 +152,12 @@ class IncomingList(generics.ListAPIView[Document]):
             year=params.get("year"),
             status=params.get("status"),
             q=(params.get("q") or "").strip() or None,
+            signature=_signature_filter(self.request),
         )
+
+    @extend_schema(parameters=[SIGNATURE_PARAMETER])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=ser.IncomingIn, responses={201: ser.IncomingListOut})
     def post(self, request: Request) -> Response:
@@ -245,8 +283,14 @@ class OutgoingList(generics.ListAPIView[Document]):
 
     def get_queryset(self) -> QuerySet[Document]:
         return selectors.outgoing_list(
-            _user(self.request), status=self.request.query_params.get("status")
+            _user(self.request),
+            status=self.request.query_params.get("status"),
+            signature=_signature_filter(self.request),
         )
+
+    @extend_schema(parameters=[SIGNATURE_PARAMETER])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=ser.OutgoingIn, responses={201: ser.OutgoingListOut})
     def post(self, request: Request) -> Response:

@@ -104,6 +104,27 @@ class Counter(models.Model):
         return f"{self.register} {self.period_key} #{self.type_key}: {self.last_number}"
 
 
+class CopyCounter(models.Model):
+    """The last copy number an organisation gave in a calendar year: one sequence for all its
+    copies — the archive's bản sao, sao y and trích sao and the electronic sao y the office
+    signs (NĐ 30 Phụ lục I Phần II.1c: copies share one sequence, from 01 on 1 January).
+    Taken like a register's number (``numbering.next_copy_number``)."""
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="copy_counters"
+    )
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="copy_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.year}: {self.last_number}"
+
+
 class NumberEvent(models.Model):
     """A number taken without a document: reserved (lấy số trước) or cancelled (hủy số).
 

@@ -10,6 +10,7 @@ nothing to the sequence, because nothing left it. On SQLite the IMMEDIATE transa
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +24,14 @@ from vanthu.core.enums import Role, Secrecy
 from vanthu.guide.rules import cite
 from vanthu.orgs.models import DocumentType, Organization, User
 from vanthu.orgs.services import current_term
-from vanthu.registry.models import ALL_TYPES, Counter, Direction, NumberEvent, Register
+from vanthu.registry.models import (
+    ALL_TYPES,
+    CopyCounter,
+    Counter,
+    Direction,
+    NumberEvent,
+    Register,
+)
 
 
 def series_for(secrecy: str) -> str:
@@ -126,15 +134,51 @@ def _take_next(register_id: int, key: str, tkey: int) -> int | None:
     whose IMMEDIATE transactions hold the write lock from BEGIN). A concurrent registration
     waits for the lock and then adds one to the committed value: no gap, no duplicate.
     """
-    table = connection.ops.quote_name(Counter._meta.db_table)
+    return _add_one(
+        Counter._meta.db_table, {"register_id": register_id, "period_key": key, "type_key": tkey}
+    )
+
+
+def _add_one(table: str, where: Mapping[str, int | str]) -> int | None:
+    """``UPDATE table SET last_number = last_number + 1 WHERE … RETURNING last_number``: the
+    one statement every gapless counter of the project is taken with (``_take_next``)."""
+    condition = " AND ".join(f"{connection.ops.quote_name(column)} = %s" for column in where)
     sql = (
-        f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608 (our own table name)
-        "WHERE register_id = %s AND period_key = %s AND type_key = %s RETURNING last_number"
+        f"UPDATE {connection.ops.quote_name(table)} "  # noqa: S608 (our own names)
+        f"SET last_number = last_number + 1 WHERE {condition} RETURNING last_number"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [register_id, key, tkey])
+        cursor.execute(sql, list(where.values()))
         row = cursor.fetchone()
     return int(row[0]) if row is not None else None
+
+
+def next_copy_number(*, organization: Organization, year: int) -> int:
+    """The next number of the organisation's copies in ``year`` (``CopyCounter``), for every
+    kind of copy: call inside the transaction that stores the copy, as ``allocate``.
+
+    NĐ 30 Phụ lục I Phần II.1c: one sequence for all copies, from 01 on 1 January."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("copy numbers are taken only inside the copy's transaction")
+    where = {"organization_id": organization.pk, "year": year}
+    number = _add_one(CopyCounter._meta.db_table, where)
+    if number is None:
+        CopyCounter.objects.get_or_create(organization=organization, year=year)
+        number = _add_one(CopyCounter._meta.db_table, where)
+        if number is None:  # the row was created or found just above: never
+            raise RuntimeError(f"no copy counter for {organization.pk} {year}")
+    return number
+
+
+def peek_copy_number(*, organization: Organization, year: int) -> int:
+    """The number the next copy will most likely take, read without a lock (to draw it on a
+    copy before signing; the copy's transaction takes the real one and compares)."""
+    last = (
+        CopyCounter.objects.filter(organization=organization, year=year)
+        .values_list("last_number", flat=True)
+        .first()
+    )
+    return (last or 0) + 1
 
 
 def format_number(

@@ -10,6 +10,7 @@ from vanthu.audit.models import Event
 from vanthu.drafts.notes import status_note
 from vanthu.orgs.models import User
 from vanthu.registry.models import Direction, Document, DocumentFile, TextStatus
+from vanthu.signatures.selectors import document_filter
 
 
 def visible_documents(user: User, qs: QuerySet[Document] | None = None) -> QuerySet[Document]:
@@ -36,10 +37,21 @@ def _listed(user: User, qs: QuerySet[Document], plain: Q) -> QuerySet[Document]:
     return visible_documents(user, qs.filter(plain)).filter(plain)
 
 
+def _signature(value: str | None) -> Q:
+    """``?signature=`` (docs/signatures.md, "Lists"): an EXISTS on the files' checks, kept in
+    ``plain`` so that it is repeated outside the access subquery like the other filters."""
+    return document_filter(value) if value else Q()
+
+
 def incoming_list(
-    user: User, *, year: str | None = None, status: str | None = None, q: str | None = None
+    user: User,
+    *,
+    year: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+    signature: str | None = None,
 ) -> QuerySet[Document]:
-    plain = Q(direction=Direction.INCOMING)
+    plain = Q(direction=Direction.INCOMING) & _signature(signature)
     if year:
         if not year.isdigit():
             return Document.objects.none()
@@ -56,8 +68,10 @@ def incoming_list(
     )
 
 
-def outgoing_list(user: User, *, status: str | None = None) -> QuerySet[Document]:
-    plain = Q(direction=Direction.OUTGOING)
+def outgoing_list(
+    user: User, *, status: str | None = None, signature: str | None = None
+) -> QuerySet[Document]:
+    plain = Q(direction=Direction.OUTGOING) & _signature(signature)
     if status:
         plain &= Q(status=status)
     return (

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from vanthu.registry.views import inbox, incoming, outgoing
+from vanthu.signatures import views as signing
 
 app_name = "registry"
 urlpatterns = [
@@ -16,11 +17,17 @@ urlpatterns = [
     path("den/<int:pk>/vao-so/", incoming.incoming_register, name="incoming-register"),
     path("den/<int:pk>/tra-lai/", incoming.incoming_return, name="incoming-return"),
     path("<int:pk>/tep/", incoming.document_files, name="document-files"),
+    path(
+        "<int:pk>/tep/<int:file_id>/sao-y/",
+        signing.certified_copy,
+        name="document-certified-copy",
+    ),
     path("di/", outgoing.outgoing_list, name="outgoing-list"),
     path("di/moi/", outgoing.outgoing_new, name="outgoing-new"),
     path("di/noi-nhan/", outgoing.organization_lookup, name="org-lookup"),
     path("di/<int:pk>/", outgoing.outgoing_detail, name="outgoing-detail"),
     path("di/<int:pk>/ban-hanh/", outgoing.outgoing_issue, name="outgoing-issue"),
     path("di/<int:pk>/gui/", outgoing.outgoing_send, name="outgoing-send"),
+    path("di/<int:pk>/ky-so/", signing.outgoing_sign, name="outgoing-sign"),
     path("cua-toi/", inbox.my_work, name="inbox"),
 ]

@@ -92,6 +92,14 @@ class SealImage(models.Model):
         return f"{self.organization_id} {self.sha256[:12]}"
 
 
+class Level(models.TextChoices):
+    """PAdES baseline levels (ETSI EN 319 142-1)."""
+
+    B_B = "B-B", "PAdES B-B"
+    B_T = "B-T", _("PAdES B-T (có dấu thời gian)")
+    B_LT = "B-LT", _("PAdES B-LT (kiểm tra dài hạn)")
+
+
 class OrganizationSignature(models.Model):
     """A file the organisation signed with its key: the signed file is a new DocumentFile kept
     next to its source, which stays as it was (architecture.md invariant 2)."""
@@ -117,6 +125,10 @@ class OrganizationSignature(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     signed_at = models.DateTimeField(_("thời điểm ký"))
+    # The PAdES level reached (B-LT with a timestamp authority and revocation data, else B-T or
+    # B-B) and, below B-LT, why (docs/signatures.md, "Mức chữ ký").
+    level = models.CharField(_("mức PAdES"), max_length=4, choices=Level.choices, default="B-B")
+    level_note = models.TextField(_("ghi chú về mức chữ ký"), blank=True)
 
     objects = models.Manager["OrganizationSignature"]()
 

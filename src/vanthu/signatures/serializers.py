@@ -6,16 +6,24 @@ from typing import Any
 
 from rest_framework import serializers
 
-from vanthu.exchange.verify import State
+from vanthu.exchange.verify import Revocation, State
 
-from .models import FileSignature, OrganizationSignature
+from .models import FileSignature, Level, OrganizationSignature
 
 
 class SignatureEntryOut(serializers.Serializer[Any]):
+    """One signature. ``revocation``: what the revocation check found (``unknown``: no CRL or
+    OCSP for the chain, the verdict is kept unchecked; ``revocation_note`` says why);
+    ``level``: the PAdES level the file shows for it. Checks kept before these fields existed
+    read ``unknown`` and ``B-B``."""
+
     state = serializers.ChoiceField(choices=State.choices)
     signer = serializers.CharField()
     signing_time = serializers.DateTimeField(allow_null=True)
     summary = serializers.CharField()
+    revocation = serializers.ChoiceField(choices=Revocation.choices, default=Revocation.UNKNOWN)
+    revocation_note = serializers.CharField(default="")
+    level = serializers.ChoiceField(choices=Level.choices, default=Level.B_B)
 
 
 class FileSignatureOut(serializers.ModelSerializer[FileSignature]):
@@ -57,4 +65,6 @@ class OrganizationSignatureOut(serializers.Serializer[Any]):
     copy_number = serializers.IntegerField(allow_null=True)
     copy_symbol = serializers.CharField()
     signed_at = serializers.DateTimeField()
+    level = serializers.ChoiceField(choices=Level.choices)
+    level_note = serializers.CharField()
     signature = FileSignatureOut(source="signed.signature_check")

@@ -44,6 +44,9 @@ def _entry(r: VerificationResult) -> dict[str, Any]:
         "signer": r.signer_name or r.signer,
         "signing_time": r.signing_time.isoformat() if r.signing_time else None,
         "summary": r.summary,
+        "revocation": r.revocation,
+        "revocation_note": r.revocation_note,
+        "level": r.level,
     }
 
 

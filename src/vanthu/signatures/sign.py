@@ -26,10 +26,16 @@ from vanthu.access import policy
 from vanthu.audit.services import record
 from vanthu.core.enums import Role, Secrecy
 from vanthu.exchange.keys import organization_key
-from vanthu.exchange.signing import Appearance, SigningError, sign_pdf, signature_boxes
+from vanthu.exchange.signing import (
+    Appearance,
+    SignedPdf,
+    SigningError,
+    sign_pdf_leveled,
+    signature_boxes,
+)
 from vanthu.exchange.verify import verify_all
 from vanthu.orgs.models import Organization, User
-from vanthu.registry import files
+from vanthu.registry import files, numbering
 from vanthu.registry.models import Direction, Document, DocumentFile, Status
 
 from .models import FileSignature, OrganizationSignature
@@ -97,10 +103,12 @@ def _read_pdf(f: DocumentFile) -> bytes:
 
 def _sign(
     data: bytes, *, actor: User, organization: Organization, reason: str, look: Appearance
-) -> bytes:
+) -> SignedPdf:
+    """B-LT when a timestamp authority and revocation data are configured, else B-T or B-B:
+    a missing level never refuses the signing (``SignedPdf.note`` says why)."""
     try:
         key = organization_key(actor=actor, organization=organization)
-        return sign_pdf(
+        return sign_pdf_leveled(
             data,
             key=key,
             reason=reason,
@@ -153,7 +161,7 @@ def sign_outgoing(
         actor=actor,
         document=document,
         source=f,
-        data=out,
+        signed_pdf=out,
         kind=kind,
         name=_signed_name(f, "-ky-so-co-quan"),
     )
@@ -221,9 +229,10 @@ def certify_copy(*, actor: User, document: Document, file_id: int, place: str = 
     organization = document.organization
     now = timezone.now()
     year = timezone.localtime(now).year
-    # The number shown on the copy is the one kept: taken under the organisation's lock and
-    # checked again when the row is written (a second clerk at the same moment waits).
-    number = _next_copy_number(organization, year, peek=True)
+    # The number shown on the copy is the one kept: read now to draw it, taken from the
+    # organisation's copy counter when the row is written and compared (a second clerk at the
+    # same moment waits for the counter, then is refused and copies again).
+    number = numbering.peek_copy_number(organization=organization, year=year)
     mark = _copy_mark(organization, number, place, now)
     reason = _("Sao y bản chính (số hóa từ bản giấy): %02d/SY") % number
     look = Appearance(kind="copy", copy_mark=mark)
@@ -232,7 +241,7 @@ def certify_copy(*, actor: User, document: Document, file_id: int, place: str = 
         actor=actor,
         document=document,
         source=f,
-        data=out,
+        signed_pdf=out,
         kind=OrganizationSignature.Kind.CERTIFIED_COPY,
         name=_signed_name(f, f"-sao-y-{number:02d}"),
         copy=(year, number),
@@ -254,31 +263,29 @@ def _copy_mark(organization: Organization, number: int, place: str, now: object)
     )
 
 
-def _next_copy_number(organization: Organization, year: int, *, peek: bool = False) -> int:
-    if not peek:
-        # The organisation row is the lock (as for the archive's copies): no number twice.
-        Organization.objects.select_for_update().filter(pk=organization.pk).first()
-    top = OrganizationSignature.objects.filter(organization=organization, copy_year=year).aggregate(
-        n=Max("copy_number")
-    )["n"]
-    return (top or 0) + 1
-
-
 def _keep(
     *,
     actor: User,
     document: Document,
     source: DocumentFile,
-    data: bytes,
+    signed_pdf: SignedPdf,
     kind: str,
     name: str,
     copy: tuple[int, int] | None = None,
 ) -> Signed:
+    data = signed_pdf.data
     # Invariant 2: the blob is durable before the rows that name it commit.
     stored = files.store(io.BytesIO(data), secrecy=document.secrecy)
     with transaction.atomic():
         Document.objects.select_for_update().filter(pk=document.pk).first()
-        if copy is not None and _next_copy_number(document.organization, copy[0]) != copy[1]:
+        # One sequence with the archive's copies (registry.numbering.next_copy_number): the
+        # counter row is locked until the commit; a number taken meanwhile rolls this back.
+        taken = (
+            numbering.next_copy_number(organization=document.organization, year=copy[0])
+            if copy is not None
+            else None
+        )
+        if copy is not None and taken != copy[1]:
             raise ValidationError(
                 {"file": [_("Một bản sao khác vừa được cấp số này; hãy sao lại.")]}
             )
@@ -308,6 +315,8 @@ def _keep(
             copy_number=copy[1] if copy else None,
             signed_by=actor,
             signed_at=timezone.now(),
+            level=signed_pdf.level,
+            level_note=signed_pdf.note,
         )
         check = record_check(signed, data)
         # Type, ids and hashes only (architecture.md, "Audit").
@@ -323,6 +332,7 @@ def _keep(
                 "sha256": stored.plaintext_sha256,
                 "copy_number": copy[1] if copy else None,
                 "state": check.state,
+                "level": signed_pdf.level,
             },
         )
     return Signed(signing, signed, check)

@@ -21,9 +21,12 @@ from vanthu.core.enums import Secrecy
 from vanthu.orgs.models import User
 from vanthu.registry.models import Document
 from vanthu.registry.paging import CappedCountPaginator
+from vanthu.signatures import selectors as signature_selectors
 from vanthu.web.forms import add_service_errors
 
 PAGE_SIZE = 50
+# The lists' "Chữ ký số" filter (``?chu_ky=``, the API's ``?signature=``; docs/signatures.md).
+SIGNATURE_CHOICES = list(signature_selectors.FILTERS.items())
 
 
 def actor(request: HttpRequest) -> User:
@@ -84,6 +87,14 @@ def audit_read(user: User, document: Document) -> None:
             obj=document,
             details={"via": "web"},
         )
+
+
+def signature_choice(raw: str) -> tuple[str, str]:
+    """The list's signature filter and, for a value the page never offers, the message shown
+    instead of filtering (the list is then shown unfiltered)."""
+    if not raw or raw in signature_selectors.FILTERS:
+        return raw, ""
+    return "", _("Bộ lọc chữ ký số không hợp lệ; danh sách hiển thị không lọc theo chữ ký số.")
 
 
 def paginate(

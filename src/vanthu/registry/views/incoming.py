@@ -29,6 +29,7 @@ from vanthu.registry.forms import (
 from vanthu.registry.models import Assignment, Direction, Document, Status, TextStatus
 from vanthu.registry.views import reads
 from vanthu.registry.views.common import (
+    SIGNATURE_CHOICES,
     actor,
     audit_read,
     history_rows,
@@ -37,6 +38,7 @@ from vanthu.registry.views.common import (
     run_action,
     service_errors,
     show_denied,
+    signature_choice,
 )
 
 INCOMING_STATUSES = [
@@ -58,14 +60,16 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
     user = actor(request)
     filters = {
         key: (request.GET.get(key) or "").strip()[:100]
-        for key in ("nam", "trang_thai", "do_khan", "q")
+        for key in ("nam", "trang_thai", "do_khan", "q", "chu_ky")
     }
+    signature, signature_error = signature_choice(filters["chu_ky"])
     rows = reads.incoming_page(
         user,
         year=filters["nam"],
         status=filters["trang_thai"],
         urgency=filters["do_khan"],
         q=filters["q"],
+        signature=signature,
     )
     return render(
         request,
@@ -75,6 +79,8 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "statuses": INCOMING_STATUSES,
             "urgencies": Urgency.choices,
+            "signature_filters": SIGNATURE_CHOICES,
+            "signature_error": signature_error,
             "queue": list(reads.pending_queue(user)[:100]),
             "return_form": ReturnForm(),
             "page_query": query_without_page(request),
@@ -183,7 +189,14 @@ def _render_detail(
     context["return_form"] = forms_.get("return_form") or ReturnForm()
     # A refused action's form may not be on the page for this user: say why on top.
     context["action_error"] = next(iter(forms_.values())) if status == 403 else None
+    # A refused organisation signature (signatures.views) says why on top too.
+    if forms_.get("signing_form") is not None:
+        context["action_error"] = forms_["signing_form"]
     return render(request, "registry/incoming_detail.html", context, status=status)
+
+
+# The page a refused signing action re-renders (signatures.views).
+render_detail = _render_detail
 
 
 @login_required

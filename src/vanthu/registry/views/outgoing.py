@@ -22,6 +22,7 @@ from vanthu.registry.forms import FileForm, OutgoingForm, add_service_errors
 from vanthu.registry.models import Direction, Document, Status, TextStatus
 from vanthu.registry.views import reads
 from vanthu.registry.views.common import (
+    SIGNATURE_CHOICES,
     actor,
     audit_read,
     history_rows,
@@ -29,7 +30,9 @@ from vanthu.registry.views.common import (
     query_without_page,
     run_action,
     show_denied,
+    signature_choice,
 )
+from vanthu.signatures import selectors as signature_selectors
 
 OUTGOING_STATUSES = [(s.value, s.label) for s in (Status.DRAFT, Status.ISSUED, Status.SENT)]
 
@@ -39,7 +42,11 @@ OUTGOING_STATUSES = [(s.value, s.label) for s in (Status.DRAFT, Status.ISSUED, S
 def outgoing_list(request: HttpRequest) -> HttpResponse:
     user = actor(request)
     status = (request.GET.get("trang_thai") or "").strip()[:30]
-    qs = selectors.outgoing_list(user, status=status or None)
+    chosen = (request.GET.get("chu_ky") or "").strip()[:30]
+    signature, signature_error = signature_choice(chosen)
+    qs = selectors.outgoing_list(user, status=status or None, signature=signature or None)
+    # The row's badge "Chữ ký số không đạt" (docs/signatures.md, "Lists").
+    qs = qs.annotate(signature_failed=signature_selectors.failed_flag())
     return render(
         request,
         "registry/outgoing_list.html",
@@ -47,6 +54,9 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
             "page": paginate(request, qs),
             "status": status,
             "statuses": OUTGOING_STATUSES,
+            "signature": chosen,
+            "signature_filters": SIGNATURE_CHOICES,
+            "signature_error": signature_error,
             "page_query": query_without_page(request),
         },
     )
@@ -129,6 +139,10 @@ def _render_detail(
         "action_error": forms_.get("action_error"),
     }
     return render(request, "registry/outgoing_detail.html", context, status=status)
+
+
+# The page a refused signing action re-renders (signatures.views).
+render_detail = _render_detail
 
 
 @login_required

@@ -25,6 +25,7 @@ from vanthu.registry.models import (
     Register,
     Status,
 )
+from vanthu.signatures import selectors as signature_selectors
 
 SUGGESTION_LIMIT = 10
 LOOKUP_LIMIT = 20
@@ -101,9 +102,13 @@ class UrgentFirst:
 
 
 def incoming_page_queryset(
-    user: User, *, year: str, status: str, urgency: str, q: str
+    user: User, *, year: str, status: str, urgency: str, q: str, signature: str = ""
 ) -> QuerySet[Document]:
-    qs = selectors.incoming_list(user, year=year or None, status=status or None, q=q or None)
+    qs = selectors.incoming_list(
+        user, year=year or None, status=status or None, q=q or None, signature=signature or None
+    )
+    # The row's badge "Chữ ký số không đạt" (docs/signatures.md, "Lists").
+    qs = qs.annotate(signature_failed=signature_selectors.failed_flag())
     if not status:
         # Deliveries waiting for vào sổ are a queue of their own, not register entries yet.
         qs = qs.exclude(status=Status.PENDING_REGISTRATION)
@@ -112,9 +117,13 @@ def incoming_page_queryset(
     return qs
 
 
-def incoming_page(user: User, *, year: str, status: str, urgency: str, q: str) -> UrgentFirst:
+def incoming_page(
+    user: User, *, year: str, status: str, urgency: str, q: str, signature: str = ""
+) -> UrgentFirst:
     """The web list of văn bản đến: filtered, visible, open urgent documents first."""
-    base = incoming_page_queryset(user, year=year, status=status, urgency=urgency, q=q)
+    base = incoming_page_queryset(
+        user, year=year, status=status, urgency=urgency, q=q, signature=signature
+    )
     return UrgentFirst(base, status=status, urgency=urgency)
 
 

@@ -18,6 +18,7 @@ BADGE = {
     State.VALID: "text-bg-success",
     State.INVALID: "text-bg-danger",
     State.EXPIRED: "text-bg-danger",
+    State.REVOKED: "text-bg-danger",
     State.UNTRUSTED: "text-bg-warning",
     State.UNSIGNED: "text-bg-light",
 }
@@ -70,3 +71,30 @@ def signature_alert(files: Iterable[object]) -> SafeString:
         "Chữ ký số không đạt — cần kiểm tra trước khi vào sổ và xử lý.",
         items,
     )
+
+
+@register.simple_tag(takes_context=True)
+def organization_signing(
+    context: template.Context, document: object, files: list[object]
+) -> object:
+    """What the page offers for the organisation's signature (``selectors.FileActions``): the
+    buttons only for the office of the organisation, on files that qualify."""
+    from vanthu.orgs.models import User
+    from vanthu.signatures.selectors import FileActions, file_actions
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or not files:
+        return FileActions()
+    return file_actions(user, document, files)  # type: ignore[arg-type]
+
+
+@register.simple_tag
+def signing_of(actions: object, file: object) -> dict[str, object]:
+    """``{"made", "sign", "copy"}`` of one file from ``organization_signing``'s answer."""
+    pk = getattr(file, "pk", None)
+    return {
+        "made": getattr(actions, "made", {}).get(pk, ""),
+        "sign": pk in getattr(actions, "sign", set()),
+        "copy": pk in getattr(actions, "copy", set()),
+    }

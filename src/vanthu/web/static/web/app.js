@@ -9,6 +9,14 @@
       if (window.htmx) { window.htmx.trigger(target, "search"); }
     }
   });
+  // A form with data-confirm asks first (ký số của cơ quan, sao y: each makes a new signed file).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm")
+        && !window.confirm(form.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
   // A fragment that fails to load says so in place, instead of leaving "Đang tải…" forever.
   document.addEventListener("htmx:responseError", function (event) {
     var detail = event.detail || {};
