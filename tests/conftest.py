@@ -1,7 +1,10 @@
 """Shared fixtures and the two-database test plan.
 
 The suite runs twice: on SQLite (everything) and on PostgreSQL (only tests that touch the
-database and are not marked ``once``). ``VANTHU_TEST_POSTGRES=1`` / ``VANTHU_TEST_REDIS=1`` turn
+database and are not marked ``once``). When both passes run (scripts/run-tests), the heavy
+tests that need no particular database and start services of their own are marked
+``postgres_pass`` and run in the PostgreSQL pass instead, so that the two passes, which run at
+the same time, take about as long. ``VANTHU_TEST_POSTGRES=1`` / ``VANTHU_TEST_REDIS=1`` turn
 a missing PostgreSQL or Redis from a skip into a failure (CI sets both).
 """
 
@@ -25,16 +28,26 @@ def _answers(host: str, port: int) -> bool:
         return False
 
 
+def _in_this_pass(item: pytest.Item, backend: str, split: bool) -> bool:
+    """SQLite pass: every test, but those marked ``postgres_pass`` when the two passes share the
+    work (``VANTHU_TEST_SPLIT=1``, set by scripts/run-tests when both run). PostgreSQL pass:
+    the database tests not marked ``once``, and with the split the ``postgres_pass`` tests."""
+    moved = split and item.get_closest_marker("postgres_pass") is not None
+    if backend != "postgres":
+        return not moved
+    uses_db = "django_db_setup" in getattr(item, "fixturenames", ())
+    return moved or (uses_db and not item.get_closest_marker("once"))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     backend = os.environ.get("VANTHU_TEST_BACKEND", "sqlite")
-    if backend == "postgres":
-        keep, drop = [], []
-        for item in items:
-            uses_db = "django_db_setup" in getattr(item, "fixturenames", ())
-            (keep if uses_db and not item.get_closest_marker("once") else drop).append(item)
-        if drop:
-            config.hook.pytest_deselected(items=drop)
-            items[:] = keep
+    split = os.environ.get("VANTHU_TEST_SPLIT") == "1"
+    keep, drop = [], []
+    for item in items:
+        (keep if _in_this_pass(item, backend, split) else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

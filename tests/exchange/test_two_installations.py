@@ -8,7 +8,7 @@ import pytest
 
 from tests.exchange.installations import all_sent, configure, pair, wait_for
 
-pytestmark = [pytest.mark.once, pytest.mark.slow]
+pytestmark = [pytest.mark.once, pytest.mark.slow, pytest.mark.postgres_pass]
 
 FEEDBACK = ["01", "03", "04", "05", "06"]
 RETURNED = ["01", "02"]

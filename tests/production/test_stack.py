@@ -21,7 +21,7 @@ import requests
 
 from tests.production.stack import QUEUES, Stack, Unavailable, running_stack, scan_pdf, wait
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.postgres_pass]
 
 
 @pytest.fixture(scope="module")
