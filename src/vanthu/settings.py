@@ -238,6 +238,12 @@ if VANTHU_S3_PART_MB < 5:
     raise ImproperlyConfigured("VANTHU_S3_PART_MB phải từ 5 trở lên (giới hạn của S3).")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Larger uploads are spooled by Django to ``tmp*.upload*`` files here, in the data folder rather
+# than the system's temporary folder: on the disk the blobs go to, and a web process killed in
+# the middle of an upload leaves its file where the sweep removes it once stale
+# (vanthu.core.blobstore.remove_stale_temporaries; docs/running.md, "Tệp tạm").
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "uploads")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(exist_ok=True)
 VANTHU_MAX_UPLOAD_MB = int(os.environ.get("VANTHU_MAX_UPLOAD_MB", "200"))
 # edXML exchange (docs/exchange.md): largest package accepted; PEM bundle of trusted roots.
 VANTHU_EXCHANGE_MAX_MB = int(os.environ.get("VANTHU_EXCHANGE_MAX_MB", "50"))

@@ -351,3 +351,56 @@ def test_the_sweep_on_object_storage_aborts_stale_uploads(
     settings.VANTHU_BLOB_TEMP_MAX_AGE_SECONDS = HOUR
     assert blobstore.remove_stale_temporaries(time.time() + HOUR + 5)["uploads"] == 1
     assert not s3.client.list_multipart_uploads(Bucket=s3.bucket).get("Uploads")
+
+
+# A child that receives an upload the way Django spools a large one (TemporaryFileUploadHandler
+# writes a TemporaryUploadedFile in FILE_UPLOAD_TEMP_DIR) and stops half way: killed there, it
+# is a web process killed during an upload, which never reaches the end of its request.
+SPOOL_AND_HANG = r"""
+import sys, time
+from django.conf import settings
+settings.configure(FILE_UPLOAD_TEMP_DIR=sys.argv[1])
+from django.core.files.uploadedfile import TemporaryUploadedFile
+
+upload = TemporaryUploadedFile("ban-quet.pdf", "application/pdf", 0, None)
+upload.write(b"%PDF-1.7 " + b"x" * (1024 * 1024))
+upload.flush()
+print(upload.temporary_file_path(), flush=True)
+time.sleep(600)
+"""
+
+
+def test_an_upload_spooled_by_a_killed_web_process_is_removed_once_stale(
+    db: None, store: Path, settings: Any, tmp_path: Path
+) -> None:
+    spool = tmp_path / "uploads"
+    spool.mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(spool)
+    proc, spooled = _start(SPOOL_AND_HANG, str(spool))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    left = Path(spooled)
+    assert left.parent == spool and left.stat().st_size > 1024 * 1024, spooled
+    other = spool / "ghi-chu.txt"  # not Django's: never ours to remove
+    other.write_text("giữ nguyên")
+    _age(other, 9 * HOUR)
+
+    # Fresh: an upload still arriving looks the same, so it stays.
+    assert blobstore.stale_uploads() == []
+    assert jobs.sweep()["uploads_spooled"] == 0 and left.exists()
+
+    _age(left, HOUR + 60)
+    from vanthu.audit.integrity import check_everything
+
+    report = check_everything()
+    assert any(left.name in w and "tải lên dở" in w for w in report.warnings), report.warnings
+    assert left.exists()  # verify lists, never removes
+    assert jobs.sweep()["uploads_spooled"] == 1
+    assert not left.exists() and other.exists()
+
+
+def test_uploads_are_spooled_in_the_data_folder_not_the_system_temporary_folder() -> None:
+    from django.conf import settings
+
+    folder = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    assert folder.is_dir() and folder.parent == Path(settings.DATA_DIR)

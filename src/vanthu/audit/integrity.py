@@ -100,6 +100,10 @@ def leftover_temporaries() -> list[str]:
             for path in blobstore.stale_temporaries()
         ]
     lines += [
+        f"tệp tải lên dở {path.name} của tiến trình web đã dừng; tiến trình dọn định kỳ sẽ xóa."
+        for path in blobstore.stale_uploads()
+    ]
+    lines += [
         f"thư mục tạm {item.path.name}: {item.reason}; tiến trình dọn định kỳ sẽ xóa."
         for item in blobstore.system_scratch_leftovers()
     ]

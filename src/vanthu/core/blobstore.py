@@ -35,6 +35,8 @@ from vanthu.core import crypto, scratch
 
 CHUNK = 1024 * 1024
 TEMP_PREFIX = "blob-"
+# Django's TemporaryFileUploadHandler: NamedTemporaryFile(suffix=".upload" + extension).
+UPLOAD_SPOOL = re.compile(r"tmp[A-Za-z0-9_]+\.upload(?:\.[^/]*)?")
 # Scratch folders of this package's processes in the system temporary folder (a blob's local
 # copy for OCR on object storage, a web export): ``vanthu-<what>-<owner tag>-<random>``.
 SYSTEM_SCRATCH = re.compile(rf"vanthu-(?:blob|package)-{scratch.OWNER}-[A-Za-z0-9_]+")
@@ -315,6 +317,18 @@ def stale_temporaries(*, top: list[str] | None = None, now: float | None = None)
     return found
 
 
+def stale_uploads(now: float | None = None) -> list[Path]:
+    """Django's spooled uploads (``tmp*.upload*`` in ``FILE_UPLOAD_TEMP_DIR``) untouched for
+    longer than ``temp_max_age()``: a web process killed in the middle of an upload left them
+    (Django deletes them at the end of every request it finishes). An upload still arriving
+    writes to its file, so its modification time stays fresh."""
+    folder = getattr(settings, "FILE_UPLOAD_TEMP_DIR", None)
+    if not folder:
+        return []  # the system's temporary folder: not ours to clean
+    cutoff = (time.time() if now is None else now) - temp_max_age()
+    return [p for p in _stale_in(str(folder), "tmp", cutoff) if UPLOAD_SPOOL.fullmatch(p.name)]
+
+
 def system_scratch_leftovers(now: float | None = None) -> list[scratch.Leftover]:
     """Blob copies and web exports in this machine's temporary folder whose process is gone."""
     folder = Path(tempfile.gettempdir())
@@ -328,10 +342,12 @@ def remove_stale_temporaries(now: float | None = None) -> dict[str, int]:
       (the whole store in about four hours; ``vanthu verify`` lists every one at once);
     - object storage: multipart uploads started longer ago than the limit are aborted (a killed
       upload leaves its parts on the server, invisible and billed);
+    - uploads Django spooled to ``FILE_UPLOAD_TEMP_DIR`` (the data folder's ``uploads/``) and
+      left by a web process killed in the middle of them;
     - this machine's temporary folder: scratch folders of processes that no longer exist.
     """
     now = time.time() if now is None else now
-    counts = {"temporaries": 0, "uploads": 0, "scratch": 0}
+    counts = {"temporaries": 0, "uploads": 0, "uploads_spooled": 0, "scratch": 0}
     if is_local():
         slice_ = f"{int(now // 60) % 256:02x}"
         for path in stale_temporaries(top=[slice_], now=now):
@@ -342,6 +358,10 @@ def remove_stale_temporaries(now: float | None = None) -> dict[str, int]:
         from vanthu.core import blobstore_s3
 
         counts["uploads"] = blobstore_s3.abort_stale_uploads(now - temp_max_age())
+    for path in stale_uploads(now):
+        path.unlink(missing_ok=True)
+        log.warning("removed an upload left by a stopped web process: %s", path.name)
+        counts["uploads_spooled"] += 1
     for leftover in system_scratch_leftovers(now):
         scratch.remove(leftover.path)
         log.warning("removed %s: %s", leftover.path.name, leftover.reason)
