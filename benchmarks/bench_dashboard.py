@@ -85,14 +85,16 @@ def timed(
 # --- one backend, in its own process --------------------------------------------------------
 
 
-def setup_django(backend: str, data_dir: str) -> str | None:
+def setup_django(backend: str, data_dir: str, reuse_db: str | None = None) -> str | None:
     os.environ["VANTHU_DATA_DIR"] = data_dir
     os.environ["DJANGO_SETTINGS_MODULE"] = "vanthu.settings"
     os.environ.setdefault("VANTHU_OTP_REQUIRED_CLEARANCE", "top_secret")
     db = None
     if backend == "postgres":
-        db = f"vanthu_bench_dashboard_{os.getpid()}"
-        subprocess.run(["psql", f"{PG_URL}/postgres", "-qc", f"CREATE DATABASE {db}"], check=True)
+        db = reuse_db or f"vanthu_bench_dashboard_{os.getpid()}"
+        if not reuse_db:
+            create = f"CREATE DATABASE {db}"
+            subprocess.run(["psql", f"{PG_URL}/postgres", "-qc", create], check=True)
         os.environ["DATABASE_URL"] = f"{PG_URL}/{db}"
     else:
         os.environ.pop("DATABASE_URL", None)
@@ -145,6 +147,21 @@ def people() -> dict[str, Any]:
         "clerk": user("vanthu_db01", committees[0], Role.CLERK),
         # Holds the lead of every other organisation's documents (not measured).
         "specialist": user("chuyenvien", city, Role.SPECIALIST),
+    }
+
+
+def kept_people() -> dict[str, Any]:
+    """The people of a kept database (``BENCH_DASHBOARD_REUSE_*``), as ``people()`` made them."""
+    from vanthu.orgs.models import Organization, User
+
+    return {
+        "city": Organization.objects.get(code="TU"),
+        "committees": list(
+            Organization.objects.filter(code__startswith="DB").order_by("code")[:COMMITTEES]
+        ),
+        "leader": User.objects.get(username="bithu"),
+        "clerk": User.objects.get(username="vanthu_db01"),
+        "specialist": User.objects.get(username="chuyenvien"),
     }
 
 
@@ -409,9 +426,13 @@ def registry_clerk(committee: Any) -> Any:
     from vanthu.orgs.models import User
 
     admin = User.objects.get(username="bench")
+    username = f"vanthu_{committee.code.lower()}"
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:  # a kept database measured again
+        return existing
     return services.create_user(
         actor=admin,
-        username=f"vanthu_{committee.code.lower()}",
+        username=username,
         password=secrets.token_urlsafe(16),
         full_name="Văn thư",
         organization=committee,
@@ -420,14 +441,30 @@ def registry_clerk(committee: Any) -> Any:
 
 
 def one(backend: str) -> None:
-    data_dir = tempfile.mkdtemp(prefix="vanthu-bench-dashboard-")
-    keep = os.environ.get("BENCH_DASHBOARD_KEEP", "") == "1"  # for EXPLAIN work by hand
-    db = setup_django(backend, data_dir)
+    # BENCH_DASHBOARD_REUSE_SQLITE=<folder>, BENCH_DASHBOARD_REUSE_POSTGRES=<folder>:<database>:
+    # measure again on what a run with BENCH_DASHBOARD_KEEP=1 kept (its fill figures are read
+    # back), e.g. fill while the machine is busy and time once it is quiet.
+    reuse = os.environ.get(f"BENCH_DASHBOARD_REUSE_{backend.upper()}", "")
+    if reuse:
+        data_dir, _, reuse_db = reuse.partition(":")
+        keep = True
+    else:
+        data_dir = tempfile.mkdtemp(prefix="vanthu-bench-dashboard-")
+        keep = os.environ.get("BENCH_DASHBOARD_KEEP", "") == "1"  # for EXPLAIN work by hand
+        reuse_db = ""
+    db = setup_django(backend, data_dir, reuse_db or None)
     try:
         from django.db import connection
 
-        p = people()
-        result: dict[str, Any] = {"backend": backend, **fill(p)}
+        filled = Path(data_dir) / "bench-dashboard-fill.json"
+        if reuse:
+            p = kept_people()
+            result: dict[str, Any] = {"backend": backend, **json.loads(filled.read_text())}
+        else:
+            p = people()
+            result = {"backend": backend, **fill(p)}
+            if keep:
+                filled.write_text(json.dumps(result))
         result.update(measure(p))
         connection.close()
         print(json.dumps(result), flush=True)
