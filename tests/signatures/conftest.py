@@ -4,6 +4,7 @@ seal images drawn at run time, and an issued outgoing document."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ from rest_framework.test import APIClient
 from tests.exchange import signing_pki as keys
 from tests.exchange.test_signing import PASS, Pki
 from vanthu.exchange.signing import Appearance
-from vanthu.registry.models import Document
+from vanthu.registry.models import Document, DocumentFile
 
 BLUE = (20, 40, 200, 255)  # the handwritten signature (Phụ lục I: blue ink)
 RED = (220, 20, 30, 255)  # the seal (Phụ lục I: red)
@@ -175,3 +176,39 @@ def outgoing(clerk: Any, *files: tuple[str, bytes, str], issue: bool = True) -> 
         issued = client.post(f"/api/v1/outgoing/{pk}/issue/")
         assert issued.status_code == 200, issued.content
     return Document.objects.get(pk=pk)
+
+
+def incoming(
+    clerk: Any, summary: str = "V/v phối hợp tổ chức hội nghị", secrecy: str = "none"
+) -> Document:
+    """An incoming document the clerk registers (a classified one without its summary)."""
+    from django.utils import timezone
+
+    from vanthu.orgs.models import DocumentType
+    from vanthu.registry import services as registry
+
+    return registry.register_incoming(
+        actor=clerk,
+        organization=clerk.organization,
+        data={
+            "sender": "Tỉnh ủy Nghệ An",
+            "number_symbol": "15-CV/TU",
+            "document_type": DocumentType.objects.get(code="CV"),
+            "issued_date": timezone.localdate() - datetime.timedelta(days=1),
+            "summary": summary if secrecy == "none" else "",
+            "secrecy": secrecy,
+            "urgency": "normal",
+            "received_at": timezone.now(),
+        },
+    )
+
+
+def incoming_file(
+    clerk: Any, data: bytes | None = None, secrecy: str = "none", name: str = "ban-quet.pdf"
+) -> DocumentFile:
+    """An incoming document with one PDF (by default an unsigned scan)."""
+    from vanthu.registry import services as registry
+
+    doc = incoming(clerk, secrecy=secrecy)
+    upload = SimpleUploadedFile(name, data or keys.plain_pdf(), "application/pdf")
+    return registry.add_file(actor=clerk, document=doc, upload=upload)

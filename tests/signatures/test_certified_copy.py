@@ -5,26 +5,24 @@ classified document only in the isolated zone, never leaked."""
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
-from tests.exchange.signing_pki import pdfsig, plain_pdf
+from tests.exchange.signing_pki import pdfsig
 from tests.exchange.test_signing import Pki
 from tests.signatures.conftest import (
     api,
     count,
+    incoming_file,
     needs_poppler,
     personally_signed,
     render,
 )
 from vanthu.audit.models import Event
 from vanthu.exchange.verify import verify_all
-from vanthu.orgs.models import DocumentType
 from vanthu.registry import services as registry
 from vanthu.registry.models import Document, DocumentFile
 from vanthu.signatures.models import FileSignature, OrganizationSignature
@@ -33,22 +31,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _incoming(clerk: Any, secrecy: str = "none", scan: bytes | None = None) -> DocumentFile:
-    doc = registry.register_incoming(
-        actor=clerk,
-        organization=clerk.organization,
-        data={
-            "sender": "Tỉnh ủy Nghệ An",
-            "number_symbol": "15-CV/TU",
-            "document_type": DocumentType.objects.get(code="CV"),
-            "issued_date": timezone.localdate() - datetime.timedelta(days=1),
-            "summary": "V/v phối hợp tổ chức hội nghị" if secrecy == "none" else "",
-            "secrecy": secrecy,
-            "urgency": "normal",
-            "received_at": timezone.now(),
-        },
-    )
-    upload = SimpleUploadedFile("ban-quet.pdf", scan or plain_pdf(), "application/pdf")
-    return registry.add_file(actor=clerk, document=doc, upload=upload)
+    return incoming_file(clerk, scan, secrecy)
 
 
 def _url(f: DocumentFile) -> str:

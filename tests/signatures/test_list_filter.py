@@ -5,21 +5,18 @@ pages. Every file is checked by the real background job, against the configured 
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import timezone
 
 from tests.exchange import signing_pki as keys
 from tests.exchange.test_signing import Pki
-from tests.signatures.conftest import api, outgoing
+from tests.signatures.conftest import api, incoming, outgoing
 from vanthu.core import jobs
 from vanthu.core.models import Job
-from vanthu.orgs.models import DocumentType
 from vanthu.registry import services as registry
 from vanthu.registry.models import Document, DocumentFile
 from vanthu.signatures.models import FileSignature
@@ -37,20 +34,7 @@ def _attach(clerk: Any, document: Document, data: bytes, name: str) -> DocumentF
 
 
 def _incoming(clerk: Any, summary: str, *files: tuple[str, bytes]) -> Document:
-    doc = registry.register_incoming(
-        actor=clerk,
-        organization=clerk.organization,
-        data={
-            "sender": "Tỉnh ủy Nghệ An",
-            "number_symbol": "15-CV/TU",
-            "document_type": DocumentType.objects.get(code="CV"),
-            "issued_date": timezone.localdate() - datetime.timedelta(days=1),
-            "summary": summary,
-            "secrecy": "none",
-            "urgency": "normal",
-            "received_at": timezone.now(),
-        },
-    )
+    doc = incoming(clerk, summary)
     for name, data in files:
         _attach(clerk, doc, data, name)
     return doc

@@ -8,26 +8,21 @@ The timestamp authority and the CRL's publication point are a real HTTP server o
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.exchange.signing_pki import Authority, plain_pdf
 from tests.exchange.test_signing import PASS, Pki
-from tests.signatures.conftest import api, outgoing, personally_signed
+from tests.signatures.conftest import api, incoming_file, outgoing, personally_signed
 from vanthu.audit.models import Event
 from vanthu.core import jobs
 from vanthu.core.models import Job
 from vanthu.exchange.signing import LongTerm, sign_pdf
-from vanthu.orgs.models import DocumentType
-from vanthu.registry import services as registry
 from vanthu.registry.models import Document, DocumentFile
 from vanthu.signatures.models import FileSignature, OrganizationSignature
 from vanthu.signatures.services import JOB_KIND
@@ -77,22 +72,7 @@ def _revoked_pdf(authority: Authority) -> bytes:
 
 
 def _incoming(clerk: Any, data: bytes, secrecy: str = "none") -> DocumentFile:
-    doc = registry.register_incoming(
-        actor=clerk,
-        organization=clerk.organization,
-        data={
-            "sender": "Tỉnh ủy Nghệ An",
-            "number_symbol": "15-CV/TU",
-            "document_type": DocumentType.objects.get(code="CV"),
-            "issued_date": timezone.localdate() - datetime.timedelta(days=1),
-            "summary": "V/v phối hợp tổ chức hội nghị" if secrecy == "none" else "",
-            "secrecy": secrecy,
-            "urgency": "normal",
-            "received_at": timezone.now(),
-        },
-    )
-    upload = SimpleUploadedFile("cong-van.pdf", data, "application/pdf")
-    return registry.add_file(actor=clerk, document=doc, upload=upload)
+    return incoming_file(clerk, data, secrecy, name="cong-van.pdf")
 
 
 def _run_check(f: DocumentFile) -> FileSignature:

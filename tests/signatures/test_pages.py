@@ -6,23 +6,18 @@ not see a classified document sees neither its buttons nor its files."""
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import timezone
 
 from tests.exchange import signing_pki as keys
 from tests.exchange.test_signing import Pki
-from tests.signatures.conftest import outgoing, personally_signed
+from tests.signatures.conftest import incoming_file, outgoing, personally_signed
 from vanthu.audit.models import Event
 from vanthu.core import jobs
 from vanthu.core.models import Job
-from vanthu.orgs.models import DocumentType
-from vanthu.registry import services as registry
 from vanthu.registry.models import Document, DocumentFile
 from vanthu.signatures.models import FileSignature, OrganizationSignature
 from vanthu.signatures.services import JOB_KIND
@@ -72,22 +67,7 @@ def _copy_url(f: DocumentFile) -> str:
 
 
 def _scan(clerk: Any, secrecy: str = "none", data: bytes | None = None) -> DocumentFile:
-    doc = registry.register_incoming(
-        actor=clerk,
-        organization=clerk.organization,
-        data={
-            "sender": "Tỉnh ủy Nghệ An",
-            "number_symbol": "15-CV/TU",
-            "document_type": DocumentType.objects.get(code="CV"),
-            "issued_date": timezone.localdate() - datetime.timedelta(days=1),
-            "summary": "V/v phối hợp tổ chức hội nghị" if secrecy == "none" else "",
-            "secrecy": secrecy,
-            "urgency": "normal",
-            "received_at": timezone.now(),
-        },
-    )
-    upload = SimpleUploadedFile("ban-quet.pdf", data or keys.plain_pdf(), "application/pdf")
-    f = registry.add_file(actor=clerk, document=doc, upload=upload)
+    f = incoming_file(clerk, data, secrecy)
     _checked(f)
     return f
 
