@@ -9,7 +9,7 @@ it does not answer), in a fresh process and a fresh database:
    20 years or permanent), each with ``BENCH_ARCHIVE_DOCS`` (2) documents; the dossiers of
    2005–2018 are in accepted transfers (1,000 a transfer) and carry an archival number.
 2. In-process requests (DRF's ``APIClient``/Django's ``Client``, no network), each repeated
-   ``BENCH_ARCHIVE_REPEAT`` (15) times, p50/p95 of the wall time and p50 of this process's CPU
+   ``BENCH_ARCHIVE_REPEAT`` (20) times, p50/p95 of the wall time and p50 of this process's CPU
    time (on SQLite the database's work too; the figure a loaded machine disturbs least): the due
    list (first page, reminders, a deep page), a filtered dossier list and the dossier list's
    page 500 by number and by cursor, archival numbers (first and a deep page), the "xem xét hủy"
@@ -19,14 +19,17 @@ it does not answer), in a fresh process and a fresh database:
    mục hồ sơ) of 2024, ``BENCH_ARCHIVE_PLAN_ITEMS`` (300) items under 10 major and 30 minor
    headings, made through the services once (kept with the database) with the 5,000 dossiers of
    2024 opened from its items: its page (/ho-so/danh-muc/{id}/) and its API read
-   (``GET file-plans/{id}/`` with headings, items and counts), as the clerk.
+   (``GET file-plans/{id}/`` with headings, items and counts), as the clerk. The khai thác
+   section reads ``BENCH_ARCHIVE_REQUESTS`` (2,000) decided access requests and their 10,000
+   lines of the register of use (made once in bulk, kept with the database).
 3. Writes at that size: hand in 500 dossiers (``create_transfer``), read its mục lục (API detail
    and PDF); list 500 expired dossiers for disposal (``create_disposal``) and read it back.
 
 Run: ``.venv/bin/python -m benchmarks bench_archive``. Scratch databases are removed at the end.
 
 ``BENCH_ARCHIVE_KEEP=<folder>`` keeps the filled databases instead (the SQLite data folder under
-``<folder>/sqlite``, the PostgreSQL database ``vanthu_bench_archive_keep``, and the fill's
+``<folder>/sqlite``, the PostgreSQL database ``vanthu_bench_archive_keep`` or
+``BENCH_ARCHIVE_KEEP_DB``, and the fill's
 figures in ``<folder>/<backend>-filled.json``) and reuses them on the next run: ``migrate``
 brings a kept database up to the code (data migrations included), the fill is skipped and its
 figures are those of the first run, and the writes of step 3 are rolled back so that every run
@@ -52,15 +55,17 @@ ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DOSSIERS = int(os.environ.get("BENCH_ARCHIVE_DOSSIERS", "100000"))
 DOCS = int(os.environ.get("BENCH_ARCHIVE_DOCS", "2"))
-REPEAT = int(os.environ.get("BENCH_ARCHIVE_REPEAT", "15"))
+REPEAT = int(os.environ.get("BENCH_ARCHIVE_REPEAT", "20"))
 BACKENDS = os.environ.get("BENCH_ARCHIVE_BACKENDS", "sqlite,postgres").split(",")
 KEEP = os.environ.get("BENCH_ARCHIVE_KEEP", "")
-KEEP_DB = "vanthu_bench_archive_keep"
+KEEP_DB = os.environ.get("BENCH_ARCHIVE_KEEP_DB", "vanthu_bench_archive_keep")
 BATCH = 5000
 ACCEPTED_UNTIL = 2018  # dossiers of this year and before are already in the archive
 WRITE_SIZE = 500
 PLAN_YEAR = 2024
 PLAN_ITEMS = int(os.environ.get("BENCH_ARCHIVE_PLAN_ITEMS", "300"))
+REQUESTS = int(os.environ.get("BENCH_ARCHIVE_REQUESTS", "2000"))
+USES_PER_REQUEST = 5
 
 
 def pct(values: list[float], p: float) -> float:
@@ -353,6 +358,66 @@ def file_plan(p: dict[str, Any]) -> Any:
     return plan
 
 
+def use_register(p: dict[str, Any]) -> int:
+    """Access requests and the sổ sử dụng bản lưu of some years of an office (once: a kept
+    database keeps them): ``BENCH_ARCHIVE_REQUESTS`` (2,000) decided requests over archived
+    dossiers, each with a line of use per dossier read, in bulk. The khai-thác section lists
+    the newest 50 of each."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from vanthu.archive.models import AccessRequest, AccessRequestItem, UseEntry
+    from vanthu.records.models import Dossier
+
+    if AccessRequest.objects.filter(organization=p["org"]).exists():
+        return AccessRequest.objects.filter(organization=p["org"]).count()
+    archived = list(
+        Dossier.objects.filter(organization=p["org"], handed_in=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[: REQUESTS * USES_PER_REQUEST]
+    )
+    now = timezone.now()
+    people = [p["clerk"], p["archivist"], p["leader"]]
+    with transaction.atomic():
+        requests = AccessRequest.objects.bulk_create(
+            AccessRequest(
+                organization=p["org"],
+                requester=people[n % 2],
+                purpose=f"Nghiên cứu, tra cứu hồ sơ phục vụ công tác số {n}",
+                mode=AccessRequest.Mode.READ,
+                days=5,
+                status=AccessRequest.Status.APPROVED,
+                decided_by=p["leader"],
+                decided_at=now,
+                valid_until=now,
+            )
+            for n in range(REQUESTS)
+        )
+        # auto_now_add stamps every row with now: spread them over the years instead.
+        for n, request in enumerate(requests):
+            request.created_at = now - datetime.timedelta(hours=n)
+        AccessRequest.objects.bulk_update(requests, ["created_at"], batch_size=BATCH)
+        items, uses = [], []
+        for n, request in enumerate(requests):
+            for k in range(USES_PER_REQUEST):
+                pk = archived[(n * USES_PER_REQUEST + k) % len(archived)]
+                items.append(AccessRequestItem(request=request, dossier_id=pk))
+                uses.append(
+                    UseEntry(request=request, dossier_id=pk, user=request.requester, action="view")
+                )
+        AccessRequestItem.objects.bulk_create(items, batch_size=BATCH)
+        uses = UseEntry.objects.bulk_create(uses, batch_size=BATCH)
+        for n, use in enumerate(uses):
+            use.at = now - datetime.timedelta(minutes=30 * n)
+        UseEntry.objects.bulk_update(uses, ["at"], batch_size=BATCH)
+    if connection.vendor == "postgresql":
+        # What autovacuum does after such a load (as after the fill).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE archive_accessrequest, archive_accessrequestitem")
+            cursor.execute("ANALYZE archive_useentry")
+    return REQUESTS
+
+
 def measure(p: dict[str, Any]) -> dict[str, Any]:
     from django.db import transaction
     from django.test import Client
@@ -383,6 +448,7 @@ def measure(p: dict[str, Any]) -> dict[str, Any]:
     deep_units = max(2, min(500, ArchivalUnit.objects.count() // 50))
     deep_review = max(2, min(100, review_count // 50))
     plan = file_plan(p)
+    results["requests"] = use_register(p)
 
     def cursor(client: Any, url: str) -> str:
         """The ?after= cursor that reads the same rows as ``url``'s next page number."""

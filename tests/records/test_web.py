@@ -310,3 +310,50 @@ def test_file_plan_pages_are_404_to_another_organisation(office: Office) -> None
         assert outsider.post(url + step, data).status_code == 404, step
     assert plan.headings.count() == 1 and plan.items.count() == 1
     assert web(office.clerk).get(url + "ban-hanh/").status_code == 405
+
+
+def approved_plan(office: Office, year: int, minors: int) -> tuple[FilePlan, list[Any]]:
+    """A plan with one item under its major heading and ``minors`` under a minor one."""
+    plan = services.create_file_plan(actor=office.clerk, organization=office.org, year=year)
+    major = services.add_heading(actor=office.clerk, plan=plan, title="Văn phòng")
+    items = [services.add_plan_item(actor=office.clerk, heading=major, title="Hồ sơ A")]
+    minor = services.add_heading(
+        actor=office.clerk, plan=plan, title="Nhóm hồ sơ cán bộ", parent=major
+    )
+    for n in range(minors):
+        items.append(services.add_plan_item(actor=office.clerk, heading=minor, title=f"Hồ sơ B{n}"))
+    services.approve_file_plan(actor=office.leader, plan=plan)
+    return plan, items
+
+
+def test_an_approved_plan_page_opens_items_through_one_form_in_fixed_queries(
+    office: Office,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clerk = web(office.clerk)
+    counts = []
+    for year, minors in ((YEAR, 0), (YEAR + 1, 5)):
+        plan, items = approved_plan(office, year, minors)
+        url = f"/ho-so/danh-muc/{plan.pk}/"
+        clerk.post(f"{url}mo-ho-so/", {"item": items[0].pk})
+        clerk.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            page = text(clerk.get(url))
+        counts.append((len(queries), page.count("csrfmiddlewaretoken")))
+        # One form for the page; each item not yet opened has a button naming its item.
+        assert page.count('<form id="mo-ho-so"') == 1
+        assert page.count("Đã mở hồ sơ") == 1 and page.count('form="mo-ho-so"') == minors
+        for item in items[1:]:
+            assert f'form="mo-ho-so" name="item" value="{item.pk}"' in page
+            assert f'aria-label="Mở hồ sơ {item.code}"' in page
+    # More items: the same queries and the same single CSRF token for the whole table.
+    assert counts[0] == counts[1], counts
+    # The rows stay under their own headings, in order.
+    assert page.index("Hồ sơ A") < page.index("Nhóm hồ sơ cán bộ") < page.index("Hồ sơ B0")
+    assert page.index("Hồ sơ B0") < page.index("Hồ sơ B4")
+    # The button's post opens that item's dossier.
+    opened = clerk.post(f"/ho-so/danh-muc/{plan.pk}/mo-ho-so/", {"item": items[3].pk})
+    dossier = Dossier.objects.get(plan_item=items[3])
+    assert opened["Location"] == f"/ho-so/{dossier.pk}/"

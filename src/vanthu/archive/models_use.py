@@ -63,6 +63,9 @@ class AccessRequest(models.Model):
                 condition=Q(days__gte=1, days__lte=MAX_READING_DAYS), name="access_request_days"
             ),
         ]
+        # The khai thác section lists the newest 50: walked in this order, not a sort of every
+        # request of the organisation (docs/benchmarks.md, archive).
+        indexes = [models.Index(fields=["-created_at", "-id"], name="access_request_newest")]
         verbose_name = _("phiếu yêu cầu khai thác")
         verbose_name_plural = _("phiếu yêu cầu khai thác")
 
@@ -101,6 +104,11 @@ class UseEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        # The register is read newest first, 50 lines at a time: walked in this order, each
+        # line's dossier asked of the policy until 50 are shown, instead of every line of the
+        # register checked and sorted (SQLite 13 ms, PostgreSQL 121 ms at 10,000 lines;
+        # docs/benchmarks.md, archive).
+        indexes = [models.Index(fields=["-at", "-id"], name="use_entry_newest")]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.action} {self.dossier_id}"

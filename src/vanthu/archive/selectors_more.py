@@ -93,10 +93,18 @@ def disposal_items(user: User, disposal: Disposal) -> list[DisposalItem]:
 
 
 def requests(user: User, *, status: str | None = None) -> QuerySet[AccessRequest]:
+    """Phiếu yêu cầu khai thác the user may see, newest first.
+
+    The policy is asked of each request by its key (an EXISTS) as the requests are walked on
+    their newest-first index until a page is full: joined instead, the organisations of a
+    leader's subtree came first and every request of them was sorted (docs/benchmarks.md,
+    archive).
+    """
     qs = AccessRequest.objects.select_related("requester")
     if status:
         qs = qs.filter(status=status)
-    return policy.visible(user, qs)
+    seen = policy.visible(user, AccessRequest.objects.filter(pk=OuterRef("pk")))
+    return qs.filter(Exists(seen))
 
 
 def get_request(user: User, pk: int) -> AccessRequest:
@@ -108,7 +116,10 @@ def get_request(user: User, pk: int) -> AccessRequest:
 def use_register(user: User) -> QuerySet[UseEntry]:
     """Sổ sử dụng bản lưu: who used which dossier, how, when, and who allowed it."""
     qs = UseEntry.objects.select_related("dossier", "user", "request__decided_by")
-    # Per line, by the dossier's key: an IN over every visible dossier was built whole first
-    # (56 ms on SQLite at 100,000 dossiers with an empty register).
+    # Per line, by the line's and the dossier's keys, as the register is walked newest first
+    # on its index until a page is full: an IN over every visible dossier was built whole
+    # first (56 ms on SQLite at 100,000 dossiers with an empty register), and the line's
+    # policy joined in made a leader's read sort the whole register (docs/benchmarks.md).
+    visible_line = policy.visible(user, UseEntry.objects.filter(pk=OuterRef("pk")))
     visible_dossier = policy.visible(user, Dossier.objects.filter(pk=OuterRef("dossier_id")))
-    return policy.visible(user, qs).filter(Exists(visible_dossier))
+    return qs.filter(Exists(visible_line), Exists(visible_dossier))

@@ -67,8 +67,22 @@ def _rows(request: HttpRequest, qs: Any) -> dict[str, Any]:
 
 
 def _closed(user: User) -> Any:
-    # Choices for the forms: closed dossiers the user may see (a lookup, not a dump).
-    return records_selectors.dossier_list(user, status="closed")[:200]
+    # Choices for the forms: closed dossiers the user may see (a lookup, not a dump), with the
+    # columns an option shows: the rest of 200 rows (four dates each, parsed one by one on
+    # SQLite) cost 3 ms of CPU for nothing shown (docs/benchmarks.md, archive).
+    qs = records_selectors.dossier_list(user, status="closed")
+    return qs.only("pk", "code", "title")[:200]
+
+
+# What the khai thác section shows of a request and of a line of the register of use.
+REQUEST_COLUMNS = (
+    *("purpose", "mode", "status", "valid_until", "requester"),
+    *("requester__username", "requester__full_name"),
+)
+USE_COLUMNS = (
+    *("at", "action", "dossier__code", "user__username", "user__full_name"),
+    *("request__decided_by__username", "request__decided_by__full_name"),
+)
 
 
 @login_required
@@ -132,8 +146,8 @@ def section_use(request: HttpRequest) -> HttpResponse:
         request,
         "use",
         {
-            "requests": selectors_more.requests(user)[:50],
-            "uses": selectors_more.use_register(user)[:50],
+            "requests": selectors_more.requests(user).only(*REQUEST_COLUMNS)[:50],
+            "uses": selectors_more.use_register(user).only(*USE_COLUMNS)[:50],
             "closed": _closed(user),
             "modes": AccessRequest.Mode.choices,
         },

@@ -23,7 +23,7 @@ from vanthu.archive import selectors as archive_selectors
 from vanthu.core.keyset import AFTER, BadCursor, cursor_for, keyset_page, order_keys
 from vanthu.orgs.models import DocumentType, Organization, User
 from vanthu.records import selectors, services
-from vanthu.records.models import Dossier, FilePlan, FilePlanHeading
+from vanthu.records.models import Dossier, FilePlan, FilePlanHeading, FilePlanItem
 from vanthu.records.services.bulk import BulkFilingError, add_documents
 from vanthu.records.services.common import RECORD_KEEPERS, leads, roles_in
 from vanthu.records.services.year_end import close_year, open_next_year, transfer_year
@@ -390,12 +390,18 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     headings = selectors.plan_headings(plan)
     items = list(selectors.plan_items(plan))
     opened = selectors.opened_plan_items(user, items)
-    rows = [(h, [i for i in items if i.heading_id == h.pk]) for h in headings]
+    # One pass over the items: asking every heading for its items read each item's heading
+    # 40 times over at 300 items (about 2 ms of the page's 28 ms CPU, docs/benchmarks.md).
+    under: dict[int, list[FilePlanItem]] = {}
+    for item in items:
+        under.setdefault(item.heading_id, []).append(item)
+    rows = [(h, under.get(h.pk, [])) for h in headings]
     return render(
         request,
         "records/plan_detail.html",
         {
             "plan": plan,
+            "approved": plan.status == FilePlan.Status.APPROVED,
             "rows": rows,
             "majors": [h for h in headings if h.parent_id is None],
             "headings": headings,
