@@ -597,3 +597,38 @@ def test_error_messages_name_nothing_classified(world: World) -> None:
         answer = c.post(url, data, format="json")
         assert answer.status_code in (400, 404), (url, answer.status_code)
         assert_no_leak(world, "specialist_tu", answer, url)
+
+
+def test_web_register_cursor_pages_leak_nothing(world: World, monkeypatch: Any) -> None:
+    """The web register list's cursor pages (``?after=`` / ``?before=``, views.urgent_pages):
+    walked page by page, and forged to start right beside each classified document (a cursor is
+    not signed), they show nobody a document they are not entitled to."""
+    from vanthu.registry.views import common as registry_common
+    from vanthu.registry.views.urgent_pages import REST, Position
+
+    monkeypatch.setattr(registry_common, "PAGE_SIZE", 1)
+    incoming = [d.document for d in world.docs.values() if d.document.direction == "incoming"]
+    incoming.append(world.ordinary)
+    forged = []
+    for doc in incoming:
+        for block in range(REST + 1):
+            number = doc.number if doc.number is not None else 0
+            forged.append(("after", Position(block, doc.period_key, number + 1, doc.pk + 1)))
+            forged.append(("before", Position(block, doc.period_key, number - 1, doc.pk - 1)))
+    for user in ENTITLED:
+        c = client(world.users[user], "van-ban/den/")
+        url: str | None = "/van-ban/den/"
+        walked = 0
+        while url is not None and walked < 20:
+            answer = c.get(url)
+            assert answer.status_code == 200, (user, url)
+            assert_no_leak(world, user, answer, url)
+            found = re.search(r'href="\?([^"]*after=[^"]+)"', answer.content.decode())
+            url = "/van-ban/den/?" + found.group(1).replace("&amp;", "&") if found else None
+            walked += 1
+        for name, at in forged:
+            for extra in ("", "&q=v"):
+                where = f"/van-ban/den/?{name}={at.encode()}{extra}"
+                answer = c.get(where)
+                assert answer.status_code == 200, (user, where)
+                assert_no_leak(world, user, answer, where)

@@ -59,8 +59,12 @@ class CappedCountPaginator(DjangoPaginator):
     @cached_property
     def count(self) -> int:
         # Only the ids: the list's annotations (status note) are not computed for counting.
+        # Without the list's ORDER BY: any ``limit + 1`` visible rows answer the capped count,
+        # so the database stops at the limit on whichever index finds matching rows first
+        # instead of sorting them (``status=new``: 1.0 s ordered, 0.12 s not, at 1,000,000
+        # documents; docs/registry.md, "Lists").
         rows = self.counted if self.counted is not None else cast(QuerySet[Any], self.object_list)
-        found = rows.values("pk")[: self.limit + 1].count()
+        found = rows.order_by().values("pk")[: self.limit + 1].count()
         self.count_exact = found <= self.limit
         return min(found, self.limit)
 
@@ -76,6 +80,40 @@ class CappedCountPaginator(DjangoPaginator):
         return value
 
     def page(self, number: Any) -> Page:
+        """The page, its rows read first: a page that is not full is the last one, so the count
+        is its offset plus its rows and is not asked of the database (docs/api.md's ``count``,
+        exact). Only a full page, or an empty one past the first, asks the capped count."""
+        try:
+            value = int(number)
+        except (TypeError, ValueError):
+            value = 0
+        bottom = (value - 1) * self.per_page
+        # Only pages within the counted rows are read first: a page number far beyond them
+        # (``?page=99999999999``) is refused by the count as before, never sent as an OFFSET.
+        if value < 1 or "count" in self.__dict__ or bottom > self.limit:
+            return self._counted_page(number)
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if (rows or value == 1) and len(rows) <= self.per_page and bottom + len(rows) <= self.limit:
+            self.__dict__["count"] = bottom + len(rows)  # the cached_property's own slot
+            self.count_exact = True
+            return Page(rows, value, self)
+        if not rows:
+            return self._counted_page(number)  # EmptyPage, or the last page for get_page
+        self.validate_number(value)  # counts (capped); the page exists, it has rows
+        if self.count_exact:
+            return Page(rows[: self.per_page], value, self)
+        return _OpenPage(rows[: self.per_page], value, self, len(rows) > self.per_page)
+
+    def get_page(self, number: Any) -> Page:
+        # Django's get_page validates (counts) before reading; page() reads first.
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(self.num_pages)
+
+    def _counted_page(self, number: Any) -> Page:
         number = self.validate_number(number)
         if self.count_exact:
             return super().page(number)

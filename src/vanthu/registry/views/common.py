@@ -98,20 +98,27 @@ def signature_choice(raw: str) -> tuple[str, str]:
 
 
 def paginate(
-    request: HttpRequest, rows: QuerySet[Any] | Any, counted: QuerySet[Any] | None = None
+    request: HttpRequest,
+    rows: QuerySet[Any] | Any,
+    counted: QuerySet[Any] | None = None,
+    *,
+    number: int | None = None,
 ) -> Page[Any]:
-    """Page ``trang`` of ``rows``. The count is capped (``registry.paging``): exact up to
-    10.000 visible documents, above that "hơn 10.000" (``paginator.count_exact`` false) —
-    counting a million through the access policy cost more than the page (docs/benchmarks.md).
-    ``counted``: what to count when ``rows`` is not a queryset."""
-    raw = request.GET.get("trang", "1")
-    number = min(int(raw), 100_000) if raw.isdigit() and int(raw) > 0 else 1
+    """Page ``trang`` (or ``number``) of ``rows``. The count is capped (``registry.paging``):
+    exact up to 10.000 visible documents, above that "hơn 10.000" (``paginator.count_exact``
+    false) — counting a million through the access policy cost more than the page
+    (docs/benchmarks.md). ``counted``: what to count when ``rows`` is not a queryset."""
+    if number is None:
+        raw = request.GET.get("trang", "1")
+        number = min(int(raw), 100_000) if raw.isdigit() and int(raw) > 0 else 1
     return CappedCountPaginator(rows, PAGE_SIZE, counted=counted).get_page(number)
 
 
-def query_without_page(request: HttpRequest) -> str:
+def query_without_page(request: HttpRequest, *others: str) -> str:
+    """The list's query string without its page (``trang``, and ``others``: cursors)."""
     params = request.GET.copy()
-    params.pop("trang", None)
+    for name in ("trang", *others):
+        params.pop(name, None)
     return params.urlencode()
 
 

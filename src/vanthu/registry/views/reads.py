@@ -65,14 +65,17 @@ class UrgentFirst:
     def __init__(self, base: QuerySet[Document], *, status: str, urgency: str) -> None:
         self.base = base
         open_urgent = Q(status__in=OPEN_STATUSES, urgency__in=URGENT_FIRST)
-        blocks: list[QuerySet[Document]] = []
+        # (rank, block): 0–2 the urgent levels in URGENT_FIRST's order, 3 the rest; the rank
+        # names a block in a cursor (views.urgent_pages) whatever the filters leave out.
+        ranked: list[tuple[int, QuerySet[Document]]] = []
         # A block the filters rule out is not asked at all.
         if status in ("", *OPEN_STATUSES):
-            for level in URGENT_FIRST:
+            for rank, level in enumerate(URGENT_FIRST):
                 if urgency in ("", level):
-                    blocks.append(base.filter(status__in=OPEN_STATUSES, urgency=level))
-        blocks.append(base.exclude(open_urgent))
-        self.blocks = blocks
+                    ranked.append((rank, base.filter(status__in=OPEN_STATUSES, urgency=level)))
+        ranked.append((len(URGENT_FIRST), base.exclude(open_urgent)))
+        self.ranked_blocks = ranked
+        self.blocks = [block for _, block in ranked]
 
     def count(self) -> int:
         return self.base.count()
