@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import kombu.pools
 from django.db import connection
 
 from vanthu import config
@@ -81,6 +82,9 @@ def _reset_pools() -> None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps producer pools in a registry of its own, keyed by connection: without this,
+    # pointing the app at a broker it used before hands back the pool closed above.
+    kombu.pools.reset()
 
 
 def key_prefix() -> str:
@@ -95,6 +99,9 @@ def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
             return value
         time.sleep(0.2)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+WORKER_START_TIMEOUT = 300
 
 
 @contextmanager
@@ -118,6 +125,14 @@ def worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, env=env, cwd=env["VANTHU_DATA_DIR"], stdout=out, stderr=out)
         try:
+            # Ready before the caller's clock starts: the start (about 3.5 s of CPU) can take
+            # a minute on a loaded machine, a job a few milliseconds.
+            wait_for(
+                lambda: proc.poll() is not None or b" ready." in log.read_bytes(),
+                WORKER_START_TIMEOUT,
+                "the worker to be ready",
+            )
+            assert proc.poll() is None, tail(log)
             yield proc
         finally:
             proc.terminate()

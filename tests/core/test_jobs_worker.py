@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from vanthu.core.models import Job, JobStatus
 
 pytestmark = [pytest.mark.slow]
 
+# For a job once the worker is ready (processes.worker waits for that, however loaded the
+# machine is): a job of this module runs in milliseconds.
 WORKER_TIMEOUT = 20
 
 
@@ -39,15 +42,33 @@ def _enqueue_and_see_done(log: Path) -> None:
     assert first.started_at is not None and first.finished_at is not None
 
 
+@pytest.fixture(scope="module")
+def folder_worker(
+    django_db_setup: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Path, Path]]:
+    """One worker on one folder broker for the tests of this module that use that broker:
+    starting a worker costs about 3.5 s of CPU (importing the app). Each test still sees an
+    empty job table (``transactional_db``) and checks the folder the worker takes from."""
+    folder = tmp_path_factory.mktemp("folder-broker")
+    env = processes.child_env(folder)
+    log = folder / "worker.log"
+    with processes.worker(env, log):
+        yield folder, log
+
+
+def _queue_emptied(folder: Path) -> None:
+    """Every message was taken (acknowledged after its run): none left, none half-written."""
+    inbox = folder / "queue" / "in"
+    processes.wait_for(lambda: not any(inbox.iterdir()), WORKER_TIMEOUT, "the queue emptied")
+
+
 def test_worker_on_folder_broker_runs_jobs_enqueued_here(
-    transactional_db: Any, tmp_path: Path
+    transactional_db: Any, folder_worker: tuple[Path, Path]
 ) -> None:
-    env = processes.child_env(tmp_path)
-    log = tmp_path / "worker.log"
-    with processes.broker(tmp_path), processes.worker(env, log):
+    folder, log = folder_worker
+    with processes.broker(folder):
         _enqueue_and_see_done(log)
-    # Every message was taken: none left behind, none half-written.
-    assert list((tmp_path / "queue" / "in").iterdir()) == []
+    _queue_emptied(folder)
 
 
 @pytest.mark.redis
@@ -62,7 +83,7 @@ def test_worker_on_redis_broker_runs_jobs_enqueued_here(
 
 
 def test_sweep_resends_a_lost_trigger_and_requeues_a_dead_workers_job(
-    transactional_db: Any, tmp_path: Path
+    transactional_db: Any, folder_worker: tuple[Path, Path]
 ) -> None:
     long_ago = timezone.now() - datetime.timedelta(hours=1)
     # A job whose message never reached the broker (the row exists, nothing was sent).
@@ -81,9 +102,8 @@ def test_sweep_resends_a_lost_trigger_and_requeues_a_dead_workers_job(
         started_at=long_ago,
         heartbeat_at=long_ago,
     )
-    env = processes.child_env(tmp_path)
-    log = tmp_path / "worker.log"
-    with processes.broker(tmp_path), processes.worker(env, log):
+    folder, log = folder_worker
+    with processes.broker(folder):
         counts = jobs.sweep()
         assert counts["resent"] == 1 and counts["requeued"] == 1
         for job in (lost, orphan):
@@ -93,6 +113,7 @@ def test_sweep_resends_a_lost_trigger_and_requeues_a_dead_workers_job(
                 raise AssertionError(processes.tail(log)) from None
         # Done exactly once: a second sweep finds nothing to do, the run count stays.
         assert jobs.sweep()["resent"] == jobs.sweep()["requeued"] == 0
+    _queue_emptied(folder)
     orphan.refresh_from_db()
     assert orphan.attempts == 2 and orphan.result == {"echo": {"orphan": True}}
     assert orphan.error == ""

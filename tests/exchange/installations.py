@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,7 @@ class Installation:
         key = self.data / "exchange-key.p12"
         self.certificate = make_key(key, name)
         self.proc: subprocess.Popen[bytes] | None = None
+        self._peer: subprocess.Popen[str] | None = None
         env = {k: v for k, v in os.environ.items() if not k.startswith(("VANTHU_", "DJANGO_"))}
         env.update(
             DJANGO_SETTINGS_MODULE="vanthu.settings",
@@ -126,20 +128,58 @@ class Installation:
             return 0
 
     def peer(self, action: str, **args: Any) -> Any:
-        done = subprocess.run(
-            [sys.executable, "-m", "tests.exchange.peer", action, json.dumps(args)],
-            env=self.env,
-            cwd=self.data,
-            capture_output=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise AssertionError(f"peer {action} on {self.code}: {done.stderr.decode()[-3000:]}")
-        return json.loads(done.stdout.decode().strip().splitlines()[-1])
+        """Run ``action`` of tests/exchange/peer.py in this installation's environment.
+
+        One peer process per installation answers every call (``peer --serve``): a process
+        per call cost a Python and Django start-up, about 3 s of CPU, on every poll."""
+        proc = self._peer
+        if proc is None or proc.poll() is not None:
+            proc = self._peer = subprocess.Popen(
+                [sys.executable, "-m", "tests.exchange.peer", "--serve"],
+                env=self.env,
+                cwd=self.data,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=(self.data / "peer.log").open("ab"),
+                text=True,
+                encoding="utf-8",
+            )
+            weakref.finalize(self, _end, proc)
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(json.dumps({"action": action, "args": args}) + "\n")
+        proc.stdin.flush()
+        for line in proc.stdout:
+            if not line.startswith('{"result": ') and not line.startswith('{"error": '):
+                continue  # anything else a module printed
+            answer = json.loads(line)
+            if "error" in answer:
+                raise AssertionError(f"peer {action} on {self.code}: {answer['error'][-3000:]}")
+            return answer["result"]
+        log = (self.data / "peer.log").read_text(errors="replace")
+        raise AssertionError(f"peer {action} on {self.code} stopped: {log[-3000:]}")
+
+    def close(self) -> None:
+        """Stop the installation and its peer process."""
+        self.stop()
+        if self._peer is not None:
+            _end(self._peer)
+            self._peer = None
 
     def tail(self, lines: int = 40) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
+
+
+def _end(peer: subprocess.Popen[str]) -> None:
+    """A peer process ends when its stdin closes."""
+    if peer.poll() is None:
+        if peer.stdin is not None:
+            peer.stdin.close()
+        try:
+            peer.wait(10)
+        except subprocess.TimeoutExpired:
+            peer.kill()
+            peer.wait()
 
 
 def migrated_copy(template: Installation, *others: Installation) -> None:

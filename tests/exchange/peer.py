@@ -1,4 +1,5 @@
-"""Drive one Vanthu installation from outside (``python -m tests.exchange.peer ACTION JSON``).
+"""Drive one Vanthu installation from outside (``python -m tests.exchange.peer ACTION JSON``,
+or ``--serve`` for one action a line on stdin).
 
 The two-installation test and the exchange benchmark run this in a child process with that
 installation's environment (its own database and data folder), so each side is touched only
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import traceback
 from collections import Counter
 from typing import Any
 
@@ -116,11 +118,34 @@ def _report(args: dict[str, Any]) -> dict[str, Any]:
 ACTIONS = {"setup": _setup, "send": _send, "feedback": _feedback, "report": _report}
 
 
+def _serve() -> None:
+    """Answer actions read from stdin, one JSON object a line (``{"action": …, "args": …}``),
+    with one JSON line each (``{"result": …}`` or ``{"error": traceback}``), until stdin closes.
+
+    Starting Python and Django costs about 3 s of CPU; a test that polls ``report`` paid it on
+    every poll. Each action still starts from a fresh database connection."""
+    from django.db import connections
+
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            answer: dict[str, Any] = {"result": ACTIONS[request["action"]](request["args"])}
+        except Exception:
+            answer = {"error": traceback.format_exc()}
+        finally:
+            connections.close_all()
+        sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vanthu.settings")
     import django
 
     django.setup()
+    if sys.argv[1] == "--serve":
+        _serve()
+        return
     action, args = sys.argv[1], json.loads(sys.argv[2] if len(sys.argv) > 2 else "{}")
     print(json.dumps(ACTIONS[action](args), ensure_ascii=False))
 

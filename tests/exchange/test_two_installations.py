@@ -51,8 +51,8 @@ def test_documents_and_statuses_cross_once_while_the_receiver_restarts(tmp_path:
         wait_for(lambda: _statuses_back(a.peer("report"), 6), 120, "B's statuses back at A")
         a_report = a.peer("report")
     finally:
-        a.stop()
-        b.stop()
+        a.close()
+        b.close()
 
     # Exactly once: every document arrived, none twice, on both sides.
     assert len(b_report["received"]) == len(set(b_report["received"])) == 6

@@ -6,10 +6,12 @@ import io
 from typing import Any
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 
+from tests.factories import OrganizationFactory, UserFactory
 from vanthu.audit.models import Event
-from vanthu.orgs import demo_data
+from vanthu.orgs import demo_data, services
 from vanthu.orgs.models import Organization, Term, User
 
 
@@ -69,6 +71,9 @@ def test_demo_seeds_the_city_hierarchy_and_a_second_run_changes_nothing(db: Any)
         "top_secret",
     }
     assert User.objects.get(username="admin").check_password(demo_data.DEMO_PASSWORD)
+    # The published password is hashed once for every account, and every account takes it.
+    assert User.objects.values("password").distinct().count() == 1
+    assert User.objects.get(username="vanthu.du59").check_password(demo_data.DEMO_PASSWORD)
     assert demo_data.DEMO_PASSWORD in output and "lanhdao" in output
 
     before = _state()
@@ -92,3 +97,36 @@ def test_grassroots_counts_add_up() -> None:
     assert demo_data.grassroots_counts(2, full=False) == [3, 3]
     names = [name for _, name, _ in demo_data.grassroots("DU01", "Đảng ủy phường Cái Khế", 9)]
     assert names[1] == "Chi bộ Trường Tiểu học Cái Khế" and len(set(names)) == 9
+
+
+def test_create_user_stores_a_given_password_hash_and_refuses_what_is_not_one(db: Any) -> None:
+    org = OrganizationFactory()
+    admin = UserFactory(organization=org, roles=["admin"])
+    common = make_password("Mat-khau-chung-2026!")
+    made = [
+        services.create_user(
+            actor=admin,
+            username=f"chuyenvien{n}",
+            password="Mat-khau-chung-2026!",
+            password_hash=common,
+            full_name=f"Trần Thị {n}",
+            organization=org,
+            roles=["specialist"],
+        )
+        for n in (1, 2)
+    ]
+    for user in made:
+        user.refresh_from_db()
+        assert user.password == common and user.check_password("Mat-khau-chung-2026!")
+    before = (User.objects.count(), Event.objects.count())
+    with pytest.raises(ValueError):
+        services.create_user(
+            actor=admin,
+            username="chuyenvien3",
+            password="Mat-khau-chung-2026!",
+            password_hash="Mat-khau-chung-2026!",  # the password itself, not a hash of it
+            full_name="Lê Văn C",
+            organization=org,
+            roles=["specialist"],
+        )
+    assert (User.objects.count(), Event.objects.count()) == before

@@ -180,19 +180,21 @@ class Stack:
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
 
-    def stop_all(self) -> None:
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    continue
-        deadline = time.monotonic() + 20
+    def stop_all(self, grace: float = 20) -> None:
+        """SIGTERM to every process group, SIGKILL to those still running ``grace`` s later
+        (at once with ``grace=0``)."""
+        if grace > 0:
+            for proc in self.procs.values():
+                if proc.poll() is None:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
         for proc in self.procs.values():
             try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()) if grace > 0 else 0)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
 
     def log(self, name: str) -> str:
@@ -233,7 +235,11 @@ def running_stack(
         c.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
         c.execute(f'CREATE DATABASE "{dbname}"')
     broker_db = 13
-    redis.Redis(host="127.0.0.1", port=6379, db=broker_db).flushdb()
+    # A prefix of its own, as two installations sharing one Redis would have: a stack (a test
+    # run, a benchmark) started while another runs must not take that one's triggers. Sharing
+    # the bare queues, another stack's ocr worker took this one's OCR trigger, and the job
+    # waited for the sweep to re-send it (VANTHU_JOB_RESEND_SECONDS, 120 s).
+    key_prefix = f"vanthu-stack-{uuid.uuid4().hex[:12]}:"
 
     web_ports = (_free_port(), _free_port())
     https_port, http_port = _free_port(), _free_port()
@@ -245,6 +251,7 @@ def running_stack(
             "VANTHU_DATA_DIR": str(data),
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{dbname}",
             "VANTHU_BROKER_URL": f"redis://127.0.0.1:6379/{broker_db}",
+            "VANTHU_BROKER_KEY_PREFIX": key_prefix,
             "VANTHU_SECRET_KEY": uuid.uuid4().hex * 2,
             "VANTHU_SECURITY_ZONE": "connected",
             "VANTHU_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -268,13 +275,21 @@ def running_stack(
         env=env,
     )
     vanthu = str(BIN / "vanthu")
-    for argv in (
-        [vanthu, "migrate", "--noinput"],
-        [vanthu, "collectstatic", "--noinput"],
-        [vanthu, "demo"],
-    ):
-        done = subprocess.run(argv, env=env, cwd=folder, capture_output=True, timeout=600)
-        assert done.returncode == 0, done.stderr.decode()[-3000:]
+    # collectstatic needs no database: it runs while migrate does; the demo needs the tables.
+    for steps in (("migrate", "collectstatic"), ("demo",)):
+        started = [
+            subprocess.Popen(
+                [vanthu, step, *(["--noinput"] if step != "demo" else [])],
+                env=env,
+                cwd=folder,
+                stdout=subprocess.DEVNULL,
+                stderr=(folder / f"{step}.log").open("wb"),
+            )
+            for step in steps
+        ]
+        for step, proc in zip(steps, started, strict=True):
+            code = proc.wait(timeout=600)
+            assert code == 0, f"{step}: {(folder / f'{step}.log').read_text()[-3000:]}"
 
     cert, key = _certificate(folder)
     site = (DEPLOY / "nginx" / "vanthu.conf").read_text()
@@ -318,6 +333,12 @@ def running_stack(
         wait(lambda: all(_answers(p) for p in web_ports), 60, "both gunicorn instances", st)
         yield st
     finally:
-        st.stop_all()
+        # No graceful stop to wait for: the tests are over, the database and the broker's
+        # keys are dropped and the folder is temporary. Waiting for nine processes to shut
+        # down on a loaded machine took 24 s (an OCR job still running held its worker).
+        st.stop_all(grace=0)
+        keys = redis.Redis(host="127.0.0.1", port=6379, db=broker_db)
+        for key in keys.scan_iter(match=f"{key_prefix}*"):
+            keys.delete(key)
         with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
             c.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')

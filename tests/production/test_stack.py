@@ -52,6 +52,18 @@ def test_every_process_of_the_deploy_files_is_up(stack: Stack) -> None:
         assert not any(re.search(rf"\.> {o}\s+exchange=", log) for o in others)
 
 
+def test_the_broker_keys_are_the_stacks_own(stack: Stack) -> None:
+    """Another stack on the same Redis (a benchmark, another test run) never takes this one's
+    triggers: every worker's queue binding lives under this stack's key prefix."""
+    import redis
+
+    prefix = stack.env["VANTHU_BROKER_KEY_PREFIX"]
+    assert prefix.startswith("vanthu-stack-"), prefix
+    keys = redis.Redis(host="127.0.0.1", port=6379, db=13)
+    for queue in QUEUES:
+        assert keys.exists(f"{prefix}_kombu.binding.{queue}"), queue
+
+
 def test_tls_redirect_and_security_headers(stack: Stack) -> None:
     plain = requests.get(f"{stack.http_base}/dang-nhap/", allow_redirects=False, timeout=10)
     assert plain.status_code == 301
