@@ -46,11 +46,12 @@ def transfer_due(
     if organization:
         qs = qs.filter(organization_id=int(organization)) if organization.isdigit() else qs.none()
     if due_within is not None:
-        if not due_within.isdigit():
-            return qs.none()
-        limit = (today or timezone.localdate()) + datetime.timedelta(days=int(due_within))
-        # due = end_date + 1 year ≤ limit  ⇔  end_date ≤ limit − 1 year
-        qs = qs.filter(end_date__lte=_year_before(limit))
+        if due_within.isdigit():
+            limit = (today or timezone.localdate()) + datetime.timedelta(days=int(due_within))
+            # due = end_date + 1 year ≤ limit  ⇔  end_date ≤ limit − 1 year
+            qs = qs.filter(end_date__lte=_year_before(limit))
+        else:  # nothing is due within a negative or unreadable span; still ordered for keyset
+            qs = qs.none()
     return policy.visible(user, qs).order_by("end_date", "code", "pk")
 
 
