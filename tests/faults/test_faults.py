@@ -176,7 +176,7 @@ def test_worker_killed_in_the_middle_of_ocr_finishes_each_job_exactly_once(
         doc = _register(clerk, fs.base, f"V/v báo cáo quét lần {round_}")
         up = clerk.post(
             f"{fs.base}/api/v1/incoming/{doc['id']}/files/",
-            files={"file": ("quet.pdf", scan_pdf(["Kiểm tra sự cố"], pages=3), "application/pdf")},
+            files={"file": ("quet.pdf", scan_pdf(["Kiểm tra sự cố"], pages=8), "application/pdf")},
             timeout=60,
         )
         assert up.status_code == 201, up.text
@@ -187,7 +187,9 @@ def test_worker_killed_in_the_middle_of_ocr_finishes_each_job_exactly_once(
             return _ocr_job(fs, f) == [["running", "1"]]
 
         wait(started, 240, "OCR to start", fs.stack)
-        time.sleep(rng.uniform(0.0, 2.0))  # a random point inside the job
+        # A random point inside the job: 8 pages take about 5 s since the OCR reads the scan's
+        # own image (docs/capture.md); 3 pages ended before most kills of 0-2 s.
+        time.sleep(rng.uniform(0.0, 1.5))
         fs.stack.kill("worker-ocr")
         killed_running += _ocr_job(fs, file_id)[0][0] == "running"
         fs.start_worker("ocr")

@@ -39,9 +39,16 @@ def test_the_count_reads_the_order_index_alone(office: Office) -> None:
     if connection.vendor == "sqlite":
         assert "COVERING INDEX dossier_order" in plan, plan
     else:
-        # Whether PostgreSQL takes it over the table depends on its statistics and visibility
-        # map; that it can count from the index alone is what the index is for.
-        assert "Index Only Scan using dossier_order" in plan, plan
+        # Whether PostgreSQL takes it over the table, or another index, depends on statistics
+        # and the visibility map that earlier tests leave behind (a CI run chose
+        # dossier_by_end); that it *can* count from the index alone is what the index is for:
+        # every column the count's filter and the policy read is in it.
+        with connection.cursor() as cursor:
+            index = connection.introspection.get_constraints(cursor, "records_dossier")[
+                "dossier_order"
+            ]
+        read = {"organization_id", "status", "secrecy", "created_by_id", "responsible_id", "id"}
+        assert read <= set(index["columns"]), index["columns"]
 
 
 def test_the_order_index_changes_no_row_of_the_list(office: Office) -> None:
