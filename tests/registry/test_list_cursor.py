@@ -239,3 +239,19 @@ def test_the_schema_documents_after_and_next_after(people: Any) -> None:
         ref = get["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
         body = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
         assert "next_after" in body["properties"]
+
+
+def test_a_year_that_matches_nothing_still_pages_by_cursor(
+    people: Any, register_incoming: Any
+) -> None:
+    """``year=abc`` matches nothing; its empty list keeps the order a cursor needs (the same
+    mistake made ``transfers/due/`` a 500 with a cursor)."""
+    for i in range(3):
+        register_incoming(summary=f"Văn bản {i}")
+    client = client_for(people.clerk)
+    after = client.get("/api/v1/incoming/", {"page_size": 2}).json()["next_after"]
+    assert after
+    for year in ("abc", "-2020", "２０２５"):
+        answer = client.get("/api/v1/incoming/", {"year": year, "after": after})
+        assert answer.status_code == 200, (year, answer.content)
+        assert answer.json()["results"] == []
