@@ -379,6 +379,20 @@ def run_pgbench() -> str:
 # --- 3. lists at scale ----------------------------------------------------------------------
 
 
+def generate_incoming(people: dict[str, Any], n: int) -> float:
+    """``generate`` ``n`` incoming documents (type CV) into the committee's default ordinary
+    register; the seconds it took."""
+    from vanthu.orgs.models import DocumentType
+    from vanthu.registry.models import Direction, Register
+    from vanthu.registry.numbering import default_register
+
+    register = default_register(
+        organization=people["org"], direction=Direction.INCOMING, series=Register.Series.ORDINARY
+    )
+    cv = DocumentType.objects.get(code="CV")
+    return generate(people["org"].pk, register.pk, cv.pk, people["specialist"].pk, n)
+
+
 def generate(org_id: int, register_id: int, type_id: int, specialist_id: int, n: int) -> float:
     """``n`` incoming documents over YEARS, numbered 1..k per year, plus assignments."""
     per_year = -(-n // len(YEARS))
@@ -601,17 +615,7 @@ def main() -> None:
             if tps:
                 print(f"ratio registrations/s : pgbench inserts/s = 1 : {tps / rate:.0f}")
             if DOCS:
-                from vanthu.orgs.models import DocumentType
-                from vanthu.registry.models import Direction, Register
-
-                register = Register.objects.get(
-                    organization=people["org"],
-                    direction=Direction.INCOMING,
-                    is_default=True,
-                    series=Register.Series.ORDINARY,
-                )
-                cv = DocumentType.objects.get(code="CV")
-                took = generate(people["org"].pk, register.pk, cv.pk, people["specialist"].pk, DOCS)
+                took = generate_incoming(people, DOCS)
                 print(f"\ngenerated {DOCS:,} documents in {took:.0f} s")
                 lists_at_scale(port, people)
     finally:

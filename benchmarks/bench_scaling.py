@@ -35,18 +35,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-scaling-") as data_dir:
             reg.setup_django(reg.BENCH_DB, data_dir)
             people = reg.create_people()
-            from vanthu.orgs.models import DocumentType
-            from vanthu.registry.models import Direction, Register
-            from vanthu.registry.numbering import default_register
             from vanthu.search.indexing import reindex
 
-            register = default_register(
-                organization=people["org"],
-                direction=Direction.INCOMING,
-                series=Register.Series.ORDINARY,
-            )
-            cv = DocumentType.objects.get(code="CV")
-            took = reg.generate(people["org"].pk, register.pk, cv.pk, people["specialist"].pk, DOCS)
+            took = reg.generate_incoming(people, DOCS)
             print(f"inserted {DOCS:,} documents in {took:.1f} s: {DOCS / took:,.0f} rows/s")
             t0 = time.perf_counter()
             indexed = reindex(batch=2000)

@@ -83,18 +83,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-signature-") as data_dir:
             reg.setup_django(reg.BENCH_DB, data_dir)
             people = reg.create_people()
-            from vanthu.orgs.models import DocumentType
             from vanthu.registry import keyset, selectors
-            from vanthu.registry.models import Direction, Register
-            from vanthu.registry.numbering import default_register
 
-            register = default_register(
-                organization=people["org"],
-                direction=Direction.INCOMING,
-                series=Register.Series.ORDINARY,
-            )
-            cv = DocumentType.objects.get(code="CV")
-            took = reg.generate(people["org"].pk, register.pk, cv.pk, people["specialist"].pk, DOCS)
+            took = reg.generate_incoming(people, DOCS)
             files, states = add_files_and_checks(people["org"].pk, people["clerk"].pk)
             print(f"{DOCS:,} documents ({took:.0f} s), {files:,} files, checks: {states}")
             print(f"load average at the start: {os.getloadavg()}")
