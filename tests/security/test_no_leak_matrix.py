@@ -153,6 +153,8 @@ COVERED: dict[str, str] = {
     "api/v1/documents/<int:pk>/files/<int:file_id>/certified-copy/": "document",
     "van-ban/di/<int:pk>/ky-so/": "document",
     "van-ban/<int:pk>/tep/<int:file_id>/sao-y/": "document",
+    # Xem tệp: a file's pages one at a time (docs/capture.md, "Ảnh trang")
+    "van-ban/<int:pk>/tep/<int:file_id>/xem/": "document",
     # preservation (docs/preservation.md): E-ARK packages of a dossier and of a transfer
     "bao-quan/ho-so/<int:pk>/goi-eark.zip": "dossier",
     "bao-quan/nop-luu/<int:pk>/goi-eark.zip": "archive",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from vanthu.registry.views import inbox, incoming, outgoing
+from vanthu.registry.views import inbox, incoming, outgoing, viewer
 from vanthu.signatures import views as signing
 
 app_name = "registry"
@@ -17,6 +17,7 @@ urlpatterns = [
     path("den/<int:pk>/vao-so/", incoming.incoming_register, name="incoming-register"),
     path("den/<int:pk>/tra-lai/", incoming.incoming_return, name="incoming-return"),
     path("<int:pk>/tep/", incoming.document_files, name="document-files"),
+    path("<int:pk>/tep/<int:file_id>/xem/", viewer.file_viewer, name="file-viewer"),
     path(
         "<int:pk>/tep/<int:file_id>/sao-y/",
         signing.certified_copy,
