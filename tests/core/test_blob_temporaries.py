@@ -404,3 +404,24 @@ def test_uploads_are_spooled_in_the_data_folder_not_the_system_temporary_folder(
 
     folder = Path(settings.FILE_UPLOAD_TEMP_DIR)
     assert folder.is_dir() and folder.parent == Path(settings.DATA_DIR)
+
+
+def test_capture_work_folders_of_killed_workers_go(
+    store: Path, own_tmp: Path, killed_owner: str
+) -> None:
+    """A text job's folder may hold a classified file decrypted for OCR: a worker killed there
+    must not leave it (it was ``vanthu-capture-<random>``, which nothing removed)."""
+    dead = [own_tmp / f"vanthu-{kind}-{killed_owner}-x1y2z3" for kind in scratch.KINDS]
+    for folder in dead:
+        folder.mkdir()
+        (folder / "giai-ma.pdf").write_bytes(b"%PDF-1.7 ban giai ma")
+    unknown = own_tmp / f"vanthu-khac-{killed_owner}-x1y2z3"  # not a kind of ours
+    unknown.mkdir()
+    with scratch.folder("capture") as live:
+        assert Path(live).name.startswith(f"vanthu-capture-{scratch.owner_tag()}-")
+        counts = blobstore.remove_stale_temporaries()
+        assert counts["scratch"] == len(scratch.KINDS)
+        assert Path(live).is_dir()  # this process still runs
+    assert sorted(p.name for p in own_tmp.iterdir()) == [unknown.name]
+    with pytest.raises(ValueError):
+        scratch.folder("khac")

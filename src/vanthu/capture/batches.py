@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanthu.audit.services import record
+from vanthu.core import scratch
 from vanthu.core.enums import Secrecy, Urgency
 from vanthu.orgs.models import DocumentType, Organization, User
 from vanthu.registry import services as registry
@@ -227,7 +227,7 @@ def _process_file(batch: ScanBatch, path: Path) -> None:
     # so it is cut again and only its missing parts are made.
     if batch.split == ScanBatch.Split.FILE and done.exists():
         return
-    with tempfile.TemporaryDirectory(prefix="vanthu-scan-") as work:
+    with scratch.folder("scan") as work:
         try:
             parts = list(_parts(path, Path(work), batch.split))
         except ValidationError as exc:

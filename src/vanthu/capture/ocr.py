@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -30,6 +29,8 @@ import pikepdf
 from django.conf import settings
 from ocrmypdf import exceptions as ocr_errors
 from PIL import Image, UnidentifiedImageError
+
+from vanthu.core import scratch
 
 from . import tesseract_plugin
 from .detect import FileType, refuse
@@ -183,7 +184,7 @@ def _turn_suspect_pages(
     suspects = sorted(p for p, m in measures.items() if m.needs_orientation_check())
     if not suspects:
         return
-    with tempfile.TemporaryDirectory(prefix="vanthu-ocr-turn-") as tmp:
+    with scratch.folder("ocr-turn") as tmp:
         second = Path(tmp) / "turned.pdf"
         checked = _measured_run(input_pdf, second, output_type=output_type, pages=suspects)
         turned = [
@@ -282,7 +283,7 @@ def ocr_file(path: Path, file_type: FileType, output_pdf: Path) -> OcrResult:
     """OCR a scan image or a PDF; ``output_pdf`` receives the archival copy."""
     if not file_type.is_image:
         return ocr_pdf(path, output_pdf)
-    with tempfile.TemporaryDirectory(prefix="vanthu-ocr-") as tmp:
+    with scratch.folder("ocr") as tmp:
         wrapped = Path(tmp) / "scan.pdf"
         image_to_pdf(path, wrapped)
         return ocr_pdf(wrapped, output_pdf)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from vanthu.audit.services import record
-from vanthu.core import blobstore, jobs
+from vanthu.core import blobstore, jobs, scratch
 from vanthu.orgs.models import DocumentType
 from vanthu.registry import files
 from vanthu.registry.models import DocumentFile, TextStatus
@@ -53,7 +52,7 @@ def extract_file_text(*, file_id: int) -> DocumentFile | None:
     if not blobstore.exists(f.sha256):
         return _fail(f, "Không tìm thấy tệp gốc trong kho lưu trữ.")
     types = list(DocumentType.objects.filter(active=True).values_list("code", "name"))
-    with tempfile.TemporaryDirectory(prefix="vanthu-capture-") as work:
+    with scratch.folder("capture") as work:
         try:
             # Encrypted (classified) files are decrypted into this private folder only.
             source = files.plaintext_path(f, Path(work))
@@ -187,7 +186,7 @@ def ocr_range(*, file_id: int, first: int, last: int) -> OcrRange | None:
     if rng.done or f.text_status != TextStatus.WORKING:
         return rng
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="vanthu-ocr-range-") as work:
+    with scratch.folder("ocr-range") as work:
         source = files.plaintext_path(f, Path(work))
         try:
             cut = Path(work) / "range.pdf"
@@ -225,7 +224,7 @@ def merge_ocr(*, file_id: int) -> DocumentFile | None:
     if not parts or not all(r.done for r in parts):
         return f  # not all ranges are done: the last one to finish sends this job again
     types = list(DocumentType.objects.filter(active=True).values_list("code", "name"))
-    with tempfile.TemporaryDirectory(prefix="vanthu-ocr-merge-") as work:
+    with scratch.folder("ocr-merge") as work:
         merged = Path(work) / "merged.pdf"
         spread.merge([spread.part_path(f.pk, r.first, r.last) for r in parts], merged)
         pages = pdf_page_texts(merged)

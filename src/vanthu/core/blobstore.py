@@ -39,7 +39,9 @@ TEMP_PREFIX = "blob-"
 UPLOAD_SPOOL = re.compile(r"tmp[A-Za-z0-9_]+\.upload(?:\.[^/]*)?")
 # Scratch folders of this package's processes in the system temporary folder (a blob's local
 # copy for OCR on object storage, a web export): ``vanthu-<what>-<owner tag>-<random>``.
-SYSTEM_SCRATCH = re.compile(rf"vanthu-(?:blob|package)-{scratch.OWNER}-[A-Za-z0-9_]+")
+SYSTEM_SCRATCH = re.compile(
+    rf"vanthu-(?:{'|'.join(map(re.escape, scratch.KINDS))})-{scratch.OWNER}-[A-Za-z0-9_]+"
+)
 # A scratch folder of another machine (a shared temporary folder) is removed only after this.
 FOREIGN_MAX_AGE = 7 * 24 * 3600
 log = logging.getLogger(__name__)

@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import socket
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,6 +42,20 @@ def host() -> str:
 
 def _started(proc: psutil.Process) -> int:
     return round(proc.create_time() * 100)
+
+
+# The kinds of scratch folder our processes make in the system's temporary folder, each named
+# ``vanthu-<kind>-<owner tag>-<random>`` so that the sweep can remove a killed process's
+# (vanthu.core.blobstore.remove_stale_temporaries). ``capture`` and the OCR folders may hold
+# a classified file decrypted for its text job: never left behind.
+KINDS = ("blob", "package", "capture", "ocr", "ocr-turn", "ocr-range", "ocr-merge", "scan")
+
+
+def folder(kind: str) -> tempfile.TemporaryDirectory[str]:
+    """A private working folder in the system's temporary folder, tagged with this process."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown scratch kind {kind!r}")
+    return tempfile.TemporaryDirectory(prefix=f"vanthu-{kind}-{owner_tag()}-")
 
 
 def owner_tag() -> str:
