@@ -9,6 +9,7 @@ import io
 import struct
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -203,3 +204,80 @@ def test_owner_password_scan_is_ocrd_from_a_decrypted_copy(tmp_path: Path) -> No
     assert "HƯỚNG DẪN" in result.text
     assert result.suggested_fields["document_type"]["value"] == "HD"
     assert original.read_bytes() == before
+
+
+OCR_AND_WAIT = r"""
+import os, sys
+import django
+django.setup()
+from pathlib import Path
+from vanthu.capture.ocr import ocr_pdf
+from vanthu.core import scratch
+with scratch.folder("ocr") as work:
+    source = Path(work) / "vao.pdf"
+    source.write_bytes(Path(sys.argv[1]).read_bytes())
+    print(work, flush=True)
+    ocr_pdf(source, Path(work) / "ra.pdf")
+"""
+
+
+def test_a_worker_killed_during_ocr_leaves_its_work_only_where_the_sweep_removes_it(
+    tmp_path: Path, settings: Any
+) -> None:
+    """OCRmyPDF's own work folder (``ocrmypdf.io.*``: page images, a copy of the input) is made
+    inside our tagged scratch folder, not loose in the temporary folder, so that a classified
+    file's pages never outlive a killed worker (docs/running.md, "Tệp tạm")."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    from vanthu.core import blobstore
+
+    system_tmp = tmp_path / "tmp"
+    system_tmp.mkdir()
+    pages = [render(SAMPLES[i % len(SAMPLES)], dpi=200) for i in range(6)]
+    import img2pdf
+
+    layout = img2pdf.get_fixed_dpi_layout_fun((200, 200))
+    scan = tmp_path / "quet.pdf"
+    scan.write_bytes(img2pdf.convert([_png(p) for p in pages], layout_fun=layout))
+    env = {
+        **os.environ,
+        "TMPDIR": str(system_tmp),
+        "DJANGO_SETTINGS_MODULE": "vanthu.settings",
+        "VANTHU_DATA_DIR": str(tmp_path / "data"),
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-c", OCR_AND_WAIT, str(scan)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert child.stdout is not None
+        work = Path(child.stdout.readline().strip())
+        deadline = time.monotonic() + 120
+        while not list(work.glob("ocrmypdf.io.*")) and time.monotonic() < deadline:
+            assert child.poll() is None, "the OCR ended before it could be killed"
+            time.sleep(0.05)
+        assert list(work.glob("ocrmypdf.io.*")), "OCRmyPDF's work folder is not in ours"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    assert work.parent == system_tmp and work.is_dir()
+    assert not list(system_tmp.glob("ocrmypdf.io.*"))  # nothing loose beside it
+    settings.VANTHU_BLOB_BACKEND = "local"
+    settings.VANTHU_STORAGE = str(tmp_path / "blobs")
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(system_tmp)
+    try:
+        assert blobstore.remove_stale_temporaries()["scratch"] == 1
+    finally:
+        tempfile.tempdir = saved
+    assert list(system_tmp.iterdir()) == []
+
+
+def _png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(200, 200))
+    return out.getvalue()

@@ -15,10 +15,13 @@ runs one worker process per core (docs/capture.md).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import tempfile
 import threading
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -138,7 +141,7 @@ def ocr_pdf(input_pdf: Path, output_pdf: Path) -> OcrResult:
     with a few scanned pages is OCR'd only where needed. Orientation is checked only for the
     pages the OCR pass finds suspect (:func:`_turn_suspect_pages`).
     """
-    with _LOCK:
+    with _LOCK, _work_folders_in(output_pdf.parent):
         # OCRmyPDF passes this on to every tesseract it starts (see the module docstring).
         os.environ["OMP_THREAD_LIMIT"] = "1"
         pdfa = True
@@ -153,6 +156,21 @@ def ocr_pdf(input_pdf: Path, output_pdf: Path) -> OcrResult:
             measures = _measured_run(input_pdf, output_pdf, output_type=output_type)
         _turn_suspect_pages(input_pdf, output_pdf, measures, output_type=output_type)
     return OcrResult(pages=pdf_page_texts(output_pdf), pdfa=pdfa, measures=measures)
+
+
+@contextlib.contextmanager
+def _work_folders_in(folder: Path) -> Iterator[None]:
+    """OCRmyPDF makes its work folder (``ocrmypdf.io.*``: the pages as images, a copy of the
+    input, so a classified file's pages in clear) in the default temporary folder, where a
+    killed worker leaves it. Inside the caller's folder instead (a ``scratch.folder``, tagged
+    with this process), which the sweep removes once the process is gone (docs/running.md,
+    "Tệp tạm"). Under ``_LOCK``: one OCR per process at a time."""
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved
 
 
 def _measured_run(
