@@ -122,11 +122,16 @@ def positive_seconds(name: str, default: str) -> float:
     """``os.environ[name]`` as a number of seconds greater than zero; anything else stops
     start-up with a message that names the variable (a typo must not turn a cleanup off or
     make it remove files still being written)."""
-    raw = os.environ.get(name, default).strip()
+    return seconds(name, os.environ.get(name, default).strip(), default)
+
+
+def seconds(name: str, raw: object, example: str) -> float:
+    """``raw`` (the value of the setting ``name``) as a number of seconds greater than zero,
+    else a ``ValueError`` naming the setting (``positive_seconds``, ``blobstore.temp_max_age``)."""
     try:
-        value = float(raw)
-    except ValueError:
+        value = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
         value = float("nan")
     if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name}={raw!r}: phải là một số giây lớn hơn 0, ví dụ {default}.")
+        raise ValueError(f"{name}={raw!r}: phải là một số giây lớn hơn 0, ví dụ {example}.")
     return value

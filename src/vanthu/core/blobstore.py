@@ -31,6 +31,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 
+from vanthu import config
 from vanthu.core import crypto, scratch
 
 CHUNK = 1024 * 1024
@@ -267,15 +268,7 @@ def local_copy(sha256: str) -> Iterator[Path]:
 def temp_max_age() -> float:
     """``VANTHU_BLOB_TEMP_MAX_AGE_SECONDS``: a temporary untouched this long has no writer."""
     value = getattr(settings, "VANTHU_BLOB_TEMP_MAX_AGE_SECONDS", 3600)
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        seconds = float("nan")
-    if not seconds > 0 or seconds == float("inf"):
-        raise ValueError(
-            f"VANTHU_BLOB_TEMP_MAX_AGE_SECONDS={value!r}: phải là một số giây lớn hơn 0."
-        )
-    return seconds
+    return config.seconds("VANTHU_BLOB_TEMP_MAX_AGE_SECONDS", value, "3600")
 
 
 def _stale_in(folder: str, prefix: str, cutoff: float) -> Iterator[Path]:
