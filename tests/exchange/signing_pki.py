@@ -317,3 +317,20 @@ class Authority:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=10)
+
+    def configure(self, settings: Any, tmp_path: Path) -> Path:
+        """Set up the installation as an office does: this CA's root trusted, its CRL in the
+        CRL folder (returned), the loopback TSA; fetching off."""
+        assert self.pki is not None
+        roots = tmp_path / "goc"
+        roots.mkdir()
+        (roots / "ca.pem").write_bytes(self.pki.root_pem)
+        crls = tmp_path / "crl"
+        crls.mkdir()
+        (crls / "ca.crl").write_bytes(self.crl_bytes)
+        settings.VANTHU_EXCHANGE_TRUST_ROOTS = str(roots)
+        settings.VANTHU_SIGNATURE_CRL_DIR = str(crls)
+        settings.VANTHU_SIGNATURE_FETCH_REVOCATION = False
+        settings.VANTHU_SIGNING_TSA_URL = f"{self.base}/tsa"
+        settings.VANTHU_SIGNING_TSA_TIMEOUT_SECONDS = 5
+        return crls

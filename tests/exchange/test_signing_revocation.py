@@ -65,17 +65,8 @@ def authority() -> Iterator[Authority]:
 def configured(authority: Authority, tmp_path: Path, settings: Any) -> Path:
     """Trust roots, a CRL folder with the CA's CRL, and the loopback TSA, as an office sets
     them; fetching off (the default)."""
-    roots = tmp_path / "goc.pem"
-    roots.write_bytes(authority.pki.root_pem)  # type: ignore[union-attr]
-    folder = tmp_path / "crl"
-    folder.mkdir()
-    (folder / "ca.crl").write_bytes(authority.crl_bytes)
-    settings.VANTHU_EXCHANGE_TRUST_ROOTS = str(roots)
-    settings.VANTHU_SIGNATURE_CRL_DIR = str(folder)
-    settings.VANTHU_SIGNATURE_FETCH_REVOCATION = False
+    folder = authority.configure(settings, tmp_path)
     settings.VANTHU_SECURITY_ZONE = "connected"
-    settings.VANTHU_SIGNING_TSA_URL = f"{authority.base}/tsa"
-    settings.VANTHU_SIGNING_TSA_TIMEOUT_SECONDS = 5
     authority.requests.clear()
     return folder
 

@@ -45,20 +45,10 @@ def lt(authority: Authority, tmp_path: Path, settings: Any) -> Authority:
     assert pki is not None
     key = tmp_path / "co-quan.p12"
     key.write_bytes(pki.p12("good"))
-    roots = tmp_path / "goc"
-    roots.mkdir()
-    (roots / "ca.pem").write_bytes(pki.root_pem)
-    crls = tmp_path / "crl"
-    crls.mkdir()
-    (crls / "ca.crl").write_bytes(authority.crl_bytes)
+    authority.configure(settings, tmp_path)
     settings.VANTHU_SIGNING_PKCS11_MODULE = ""
     settings.VANTHU_SIGNING_KEY_P12 = str(key)
     settings.VANTHU_SIGNING_KEY_PASSPHRASE = PASS
-    settings.VANTHU_EXCHANGE_TRUST_ROOTS = str(roots)
-    settings.VANTHU_SIGNATURE_CRL_DIR = str(crls)
-    settings.VANTHU_SIGNATURE_FETCH_REVOCATION = False
-    settings.VANTHU_SIGNING_TSA_URL = f"{authority.base}/tsa"
-    settings.VANTHU_SIGNING_TSA_TIMEOUT_SECONDS = 5
     settings.VANTHU_OTP_REQUIRED_CLEARANCE = ""
     return authority
 
