@@ -10,6 +10,7 @@ import base64
 import math
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 SECURITY_ZONES = ("isolated", "connected")
@@ -135,3 +136,30 @@ def seconds(name: str, raw: object, example: str) -> float:
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name}={raw!r}: phải là một số giây lớn hơn 0, ví dụ {example}.")
     return value
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A limit of ``count`` events per ``seconds``."""
+
+    count: int
+    seconds: int
+
+
+_RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def rate(name: str, default: str) -> Rate:
+    """``os.environ[name]`` as a rate in DRF's notation (``20/min``: a number, a slash, then a
+    period whose first letter is s, m, h or d); anything else is a ``ValueError`` naming the
+    variable."""
+    text = os.environ.get(name, default).strip()
+    number, _, period = text.partition("/")
+    seconds = _RATE_PERIODS.get(period.strip()[:1].lower())
+    try:
+        count = int(number)
+    except ValueError:
+        count = 0
+    if count < 1 or seconds is None:
+        raise ValueError(f"{name}={text!r}: phải có dạng số/đơn vị, ví dụ {default} (s, m, h, d).")
+    return Rate(count, seconds)

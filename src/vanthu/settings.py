@@ -177,6 +177,37 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "vanthu.web.views.lockout"
 AXES_ENABLED = os.environ.get("VANTHU_AXES_ENABLED", "1") == "1"
 AXES_VERBOSE = False
+# The client's address as the audit log has it (X-Real-IP behind our nginx), not nginx's.
+AXES_CLIENT_IP_CALLABLE = "vanthu.audit.context.request_address"
+# Login attempts, every one, before the password is checked (vanthu.web.throttle): per
+# (address, username), and per address with a ceiling high enough for an office behind one NAT.
+try:
+    VANTHU_LOGIN_RATE = config.rate("VANTHU_LOGIN_THROTTLE", "20/min")
+    VANTHU_LOGIN_ADDRESS_RATE = config.rate("VANTHU_LOGIN_THROTTLE_ADDRESS", "300/min")
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+
+# Caches: "default" is each process's own memory; "shared" is one store for every process and
+# machine of the installation (the login counts above must be one count, not one per gunicorn
+# worker): Redis when VANTHU_CACHE_URL names it or the broker is Redis, else each process's
+# memory, as in the embedded mode (vanthu serve: one machine, 2 web processes by default).
+VANTHU_CACHE_URL = os.environ.get("VANTHU_CACHE_URL", "").strip() or (
+    config.broker_url() if config.broker_url().startswith(("redis://", "rediss://")) else ""
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": VANTHU_CACHE_URL,
+            "KEY_PREFIX": os.environ.get("VANTHU_BROKER_KEY_PREFIX", ""),
+            # A login must not hang on a dead Redis: the throttle lets it through and logs.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if VANTHU_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}
+    ),
+}
 
 # Second factor: required for users whose clearance is at least this level ("" = never).
 VANTHU_OTP_REQUIRED_CLEARANCE = os.environ.get("VANTHU_OTP_REQUIRED_CLEARANCE", "secret")
@@ -302,7 +333,6 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "vanthu.core.schema.Schema",
     "EXCEPTION_HANDLER": "vanthu.core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("VANTHU_LOGIN_THROTTLE", "20/min")},
     "DATE_INPUT_FORMATS": ["iso-8601"],
 }
 SPECTACULAR_SETTINGS = {

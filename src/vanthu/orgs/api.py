@@ -14,7 +14,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from vanthu.access import policy
@@ -22,6 +21,7 @@ from vanthu.core.enums import Clearance, OrgKind, Role
 from vanthu.orgs import selectors, services
 from vanthu.orgs.models import DocumentType, Organization, Term, User
 from vanthu.web.otp import confirmed_device, otp_required
+from vanthu.web.throttle import LoginThrottle
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
@@ -39,8 +39,8 @@ class TokenView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    # Per (address, username) and per address, one count for every process (docs/security.md).
+    throttle_classes = [LoginThrottle]
 
     @extend_schema(
         request=TokenRequestSerializer,

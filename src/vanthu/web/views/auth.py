@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vanthu.audit.services import record
-from vanthu.web import otp
+from vanthu.web import otp, throttle
 from vanthu.web.forms import LoginForm, TokenForm
 
 BAD_TOKEN = _("Mã xác thực không đúng hoặc đã hết hạn. Hãy nhập mã mới trên ứng dụng.")
@@ -40,10 +40,35 @@ def lockout(
     )
 
 
+def too_many_attempts(request: HttpRequest, wait: int) -> HttpResponse:
+    """The login form again, refused before any password check (vanthu.web.throttle)."""
+    minutes = max(1, -(-wait // 60))
+    response = render(
+        request,
+        "web/login.html",
+        {
+            "form": LoginForm(request),
+            "lockout": _(
+                "Có quá nhiều lần đăng nhập từ địa chỉ này. Vui lòng thử lại sau %(minutes)d phút."
+            )
+            % {"minutes": minutes},
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        wait = throttle.login_attempt(request, request.POST.get("username", ""))
+        if wait is not None:
+            return too_many_attempts(request, wait)
+        return super().post(request, *args, **kwargs)
 
     def get_success_url(self) -> str:
         url = super().get_success_url()
