@@ -34,8 +34,8 @@ token = sys.argv[2]
 import vanthu.wsgi
 from django.db import connections
 report = {
-    "views": sorted(m for m in ("vanthu.search.api", "vanthu.registry.api", "vanthu.suggest.api")
-                    if m in sys.modules),
+    "views": sorted(m for m in ("vanthu.search.api", "vanthu.registry.api", "vanthu.suggest.api",
+                                "sklearn.feature_extraction.text") if m in sys.modules),
     "open": [a for a in connections if connections[a].connection is not None],
     "children": [],
 }
@@ -79,8 +79,35 @@ def test_wsgi_module_imports_the_views_and_leaves_no_connection_for_forked_worke
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
     # Imported by the module itself, before any request.
-    assert report["views"] == ["vanthu.registry.api", "vanthu.search.api", "vanthu.suggest.api"]
+    # The suggestion model's libraries too: no user's first "Gợi ý xử lý" panel imports them.
+    assert report["views"] == [
+        "sklearn.feature_extraction.text",
+        "vanthu.registry.api",
+        "vanthu.search.api",
+        "vanthu.suggest.api",
+    ]
     assert report["open"] == []
     # Each forked worker opens its own connection and answers a signed-in request (token
     # looked up, the user's list read) from the database.
     assert report["children"] == [0, 0]
+
+
+@pytest.mark.slow  # a fresh interpreter imports the URLconf: about 3 s of CPU
+@pytest.mark.once
+def test_urlconf_and_commands_do_not_import_scikit_learn() -> None:
+    """Only a web process (vanthu.wsgi) or a model's training and use import scikit-learn and
+    SciPy: 0.9 s of CPU that ``vanthu check``, every command, every Celery worker and every
+    test process paid at start when ``suggest.learning`` imported them at the top."""
+    code = (
+        "import sys, django; django.setup()\n"
+        "from django.urls import get_resolver\n"
+        "get_resolver().url_patterns\n"
+        "import vanthu.suggest.services, vanthu.suggest.tasks\n"
+        "print(sorted(m for m in ('sklearn', 'scipy') if m in sys.modules))\n"
+    )
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="tests.settings", PYTHONPATH=str(REPO))
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"

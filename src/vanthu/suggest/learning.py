@@ -16,13 +16,13 @@ import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from typing import TYPE_CHECKING, Any
 
 from vanthu.core.text import fold, tokenize
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 # What a model can suggest for an incoming document. ``support`` has several labels per
 # document; the others one.
@@ -34,6 +34,20 @@ NEIGHBOURS = 15
 HEAD_WEIGHT = 2
 # Below this cosine similarity a document is not "similar" and does not vote.
 MIN_SIMILARITY = 0.05
+
+
+def load_libraries() -> None:
+    """Import scikit-learn, SciPy and NumPy, which only a model's training and use need.
+
+    The model's methods import them, not this module: 0.9 s of CPU that every process importing
+    the URLconf (``vanthu check``, every management command, every Celery worker, every test
+    process) paid for nothing. The web processes import them ahead instead (``vanthu.wsgi``),
+    so that no user's first suggestion pays it (docs/benchmarks.md, "Load on the production
+    stack").
+    """
+    import numpy  # noqa: F401
+    import scipy.sparse  # noqa: F401
+    import sklearn.feature_extraction.text  # noqa: F401
 
 
 def features(*, sender: str, document_type: str, summary: str, text: str = "") -> str:
@@ -98,9 +112,17 @@ class NeighbourModel:
     def __init__(self, examples: Sequence[Example], *, neighbours: int = NEIGHBOURS) -> None:
         if not examples:
             raise ValueError("no examples to learn from")
+        import numpy as np
+        from scipy import sparse
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self.neighbours = neighbours
-        self.vectorizer = TfidfVectorizer(analyzer=_split, sublinear_tf=True, dtype=np.float32)
-        self.matrix = sparse.csr_matrix(self.vectorizer.fit_transform([e.text for e in examples]))
+        self.vectorizer: TfidfVectorizer = TfidfVectorizer(
+            analyzer=_split, sublinear_tf=True, dtype=np.float32
+        )
+        self.matrix: csr_matrix = sparse.csr_matrix(
+            self.vectorizer.fit_transform([e.text for e in examples])
+        )
         self.refs = [e.ref for e in examples]
         self.senders = [e.sender for e in examples]
         self.labels = [e.labels for e in examples]
@@ -111,6 +133,8 @@ class NeighbourModel:
     def nearest(self, text: str, exclude: int | None = None) -> list[tuple[int, float]]:
         """(row, similarity) of the most similar documents of the history; ``exclude`` is the
         document asked about, when the history already holds it."""
+        import numpy as np  # loaded already: unpickling the model imported scikit-learn
+
         vector = self.vectorizer.transform([text])
         if vector.nnz == 0:
             return []
