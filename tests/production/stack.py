@@ -218,9 +218,14 @@ def wait(check: Callable[[], Any], timeout: float, what: str, stack: Stack) -> A
 
 @contextlib.contextmanager
 def running_stack(
-    folder: Path, *, web_workers: int = 2, worker_concurrency: int = 1
+    folder: Path,
+    *,
+    web_workers: int = 2,
+    worker_concurrency: int = 1,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[Stack]:
-    """The whole stack, seeded with ``vanthu demo``; everything stopped and dropped at exit."""
+    """The whole stack, seeded with ``vanthu demo``; everything stopped and dropped at exit.
+    ``extra_env``: settings of the benchmark's own (docs/configuration.md)."""
     _require(_answers(5432), "PostgreSQL on 127.0.0.1:5432", "VANTHU_TEST_POSTGRES")
     _require(_answers(6379), "Redis on 127.0.0.1:6379", "VANTHU_TEST_REDIS")
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "")
@@ -266,6 +271,7 @@ def running_stack(
             "DJANGO_SETTINGS_MODULE": "vanthu.settings",
         }
     )
+    env.update(extra_env or {})
     env.pop("VANTHU_TASKS_EAGER", None)
     st = Stack(
         base=f"https://127.0.0.1:{https_port}",

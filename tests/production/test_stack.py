@@ -12,6 +12,9 @@ import datetime
 import hashlib
 import os
 import re
+import socket
+import ssl
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -89,6 +92,42 @@ def test_static_files_come_from_nginx_not_gunicorn(stack: Stack) -> None:
     web_logs = "".join(stack.log(n) for n in stack.procs if n.startswith("web-"))
     assert "/static/" not in web_logs
     assert "/dang-nhap/" in web_logs  # the page itself did go through gunicorn
+
+
+def test_slow_clients_do_not_hold_the_gunicorn_workers(stack: Stack) -> None:
+    """Slow clients (slowloris): requests whose headers or body trickle in never reach a
+    gunicorn sync worker, because nginx reads the whole request first (and drops such clients
+    after client_header_timeout / client_body_timeout, deploy/nginx/vanthu.conf); so twice as
+    many of them as there are workers leave every worker free for the office."""
+    host, port = "127.0.0.1", int(stack.base.rsplit(":", 1)[1])
+    tls = ssl.create_default_context(cafile=str(stack.ca))
+    workers = 2 * int(stack.env["VANTHU_WEB_WORKERS"])
+    marker = f"slow-{uuid.uuid4().hex[:8]}"
+    hung: list[ssl.SSLSocket] = []
+    try:
+        for n in range(2 * workers):
+            raw = socket.create_connection((host, port), timeout=10)
+            conn = tls.wrap_socket(raw, server_hostname=host)
+            if n % 2:  # headers that never end
+                conn.sendall(f"GET /dang-nhap/?{marker} HTTP/1.1\r\nHost: {host}\r\nX-A: ".encode())
+            else:  # a body announced at 100 kB, of which 13 bytes come
+                conn.sendall(
+                    f"POST /api/v1/incoming/?{marker} HTTP/1.1\r\nHost: {host}\r\n"
+                    "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+                    '{"summary": "'.encode()
+                )
+            hung.append(conn)
+        # Each of these would wait for a worker (gunicorn's timeout is 120 s) if the slow
+        # requests held them.
+        for _ in range(workers + 1):
+            page = requests.get(f"{stack.base}/dang-nhap/", verify=str(stack.ca), timeout=15)
+            assert page.status_code == 200
+    finally:
+        for conn in hung:
+            conn.close()
+    time.sleep(0.5)
+    web_logs = "".join(stack.log(n) for n in stack.procs if n.startswith("web-"))
+    assert marker not in web_logs
 
 
 def _registered(s: requests.Session, base: str, summary: str, **extra: Any) -> dict[str, Any]:
