@@ -115,7 +115,42 @@ def _report(args: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-ACTIONS = {"setup": _setup, "send": _send, "feedback": _feedback, "report": _report}
+def _progress(args: dict[str, Any]) -> dict[str, Any]:
+    """The outbox's counts only: cheap enough to poll while a thousand messages are queued."""
+    from vanthu.exchange.models import OutboxMessage
+
+    return {"outbox": dict(Counter(OutboxMessage.objects.values_list("status", flat=True)))}
+
+
+def _deliveries(args: dict[str, Any]) -> dict[str, Any]:
+    """Per package sent: DocumentId, seconds from queued to the partner's 202, attempts; the
+    statuses received back (code → how many, and how many applied)."""
+    from vanthu.exchange.models import OutboxMessage, ReceivedStatus
+
+    packages = OutboxMessage.objects.filter(kind=OutboxMessage.Kind.PACKAGE)
+    sent = [
+        {
+            "id": edxml_id,
+            "latency": (sent_at - created_at).total_seconds() if sent_at else None,
+            "attempts": attempts,
+        }
+        for edxml_id, created_at, sent_at, attempts in packages.values_list(
+            "edxml_id", "created_at", "sent_at", "attempts"
+        )
+    ]
+    codes = Counter(ReceivedStatus.objects.values_list("code", flat=True))
+    applied = Counter(ReceivedStatus.objects.filter(applied=True).values_list("code", flat=True))
+    return {"sent": sent, "statuses": dict(codes), "applied": dict(applied)}
+
+
+ACTIONS = {
+    "setup": _setup,
+    "send": _send,
+    "feedback": _feedback,
+    "report": _report,
+    "progress": _progress,
+    "deliveries": _deliveries,
+}
 
 
 def _serve() -> None:
