@@ -13,10 +13,12 @@ without one, messages go unsigned, which partners that have no certificate of ou
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -25,6 +27,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from lxml import etree
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.errors import PathError, RevokedError
+from pyhanko_certvalidator.errors import ValidationError as ChainError
 from signxml import (
     CanonicalizationMethod,
     DigestAlgorithm,
@@ -35,7 +40,9 @@ from signxml import (
 )
 from signxml.exceptions import InvalidCertificate, InvalidDigest, InvalidInput, InvalidSignature
 
+from vanthu.exchange import revocation
 from vanthu.exchange.safexml import NS, EdxmlError, safe_parse
+from vanthu.exchange.verify import REASONS, VN, configured_trust_roots
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 _PACKAGE_PARENT = f"{{{NS}}}edXMLEnvelope/{{{NS}}}edXMLHeader"
@@ -45,6 +52,14 @@ _METHODS = frozenset({SignatureMethod.RSA_SHA256, SignatureMethod.ECDSA_SHA256})
 
 class SignatureError(EdxmlError):
     """A message whose signature is missing, misplaced, wrong or over altered content."""
+
+    reason = "signature"
+
+
+class RevokedCertificate(SignatureError):
+    """A message signed with a partner certificate that the revocation data says is revoked."""
+
+    reason = "revoked"
 
 
 @dataclass(frozen=True)
@@ -173,4 +188,44 @@ def verify(data: bytes, certificate_pem: str) -> bytes:
     signed = result.signed_xml if not isinstance(result, list) else None
     if signed is None or etree.QName(signed).localname != etree.QName(root).localname:
         raise SignatureError(_("Chữ ký số không bao trùm toàn bộ thông điệp."))
+    not_revoked(certificate)
     return bytes(etree.tostring(signed, xml_declaration=True, encoding="UTF-8"))
+
+
+def not_revoked(certificate: x509.Certificate) -> None:
+    """Refuse a partner certificate that the installation's revocation data says is revoked.
+
+    The same data as for PDFs (``exchange.revocation``): the CRLs in ``VANTHU_SIGNATURE_CRL_DIR``
+    and, when allowed, fetching from the certificate's CRL distribution points or OCSP. A CRL
+    counts only once its signature is checked against the CA's certificate, so the check runs
+    when the certificate chains to a configured trust root (``VANTHU_EXCHANGE_TRUST_ROOTS``,
+    the CA's certificate there). Anything else — no revocation data, no chain to a root (a
+    self-signed partner certificate), a CRL of another CA — leaves the pinned certificate
+    accepted as before: revocation says nothing about it. The check is at the time of receipt:
+    a message carries no trusted time of its own.
+    """
+    data = revocation.configured()
+    if not data.crls and not data.fetching:
+        return
+    cert = asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+    context = ValidationContext(
+        trust_roots=configured_trust_roots(),
+        crls=list(data.crls),
+        allow_fetching=data.fetching,
+        revocation_mode="soft-fail",
+    )
+    validator = CertificateValidator(cert, validation_context=context)
+    try:
+        asyncio.run(validator.async_validate_usage(set()))
+    except RevokedError as exc:
+        when = exc.revocation_dt.astimezone(VN).strftime("%d/%m/%Y %H:%M:%S")
+        why = REASONS.get(str(exc.reason.native or ""), str(exc.reason.native or ""))
+        raise RevokedCertificate(
+            _(
+                "Chứng thư số của đối tác đã bị thu hồi (thu hồi lúc %(when)s, lý do: %(why)s); "
+                "không nhận thông điệp ký bằng chứng thư này."
+            )
+            % {"when": when, "why": why}
+        ) from exc
+    except (PathError, ChainError, ValueError):
+        return  # no path to a root, expired …: not a revocation verdict (pinned, as before)

@@ -196,7 +196,8 @@ def verified(*, data: bytes, partner: Partner) -> bytes:
             action="exchange.signature.refuse",
             message=str(exc),
             organization=None,
-            details={"size": len(data), "partner": partner.organ_id},
+            # "revoked": the partner's certificate is revoked; "signature": anything else.
+            details={"size": len(data), "partner": partner.organ_id, "cause": exc.reason},
         ) from exc
     except edxml.EdxmlError as exc:
         raise refuse(
