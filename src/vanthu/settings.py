@@ -306,6 +306,8 @@ VANTHU_SIGNING_TSA_URL = os.environ.get("VANTHU_SIGNING_TSA_URL", "")
 VANTHU_SIGNING_TSA_TIMEOUT_SECONDS = float(
     os.environ.get("VANTHU_SIGNING_TSA_TIMEOUT_SECONDS", "10")
 )
+# B-LTA: a document timestamp over each B-LT signature's validation data (docs/signatures.md).
+VANTHU_SIGNING_LTA = os.environ.get("VANTHU_SIGNING_LTA", "") == "1"
 # Behind our own nginx the client address comes from X-Real-IP (docs/deploy.md).
 VANTHU_TRUST_PROXY = os.environ.get("VANTHU_TRUST_PROXY", "") == "1"
 # Our nginx says whether the client came over TLS; only then is X-Forwarded-Proto believed.

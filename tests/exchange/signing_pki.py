@@ -258,7 +258,8 @@ class Authority:
     ``/tsa`` (pyHanko's test TSA answering real requests) and the CA's CRL at ``/crl``.
 
     Start with ``Authority.start()``, stop with ``stop()``; ``requests`` counts what was asked
-    (a test can see that no CRL was fetched when fetching is off)."""
+    (a test can see that no CRL was fetched when fetching is off); the timestamp requests whose
+    numbers (from 1) are in ``failing_stamps`` are answered 503 (a TSA down for a moment)."""
 
     def __init__(self, ca_name: str = "Vanthu Test CA có CRL") -> None:
         import http.server
@@ -268,6 +269,7 @@ class Authority:
         self.pki: RevocationPki | None = None
         self.crl_bytes = b""
         self.requests: list[str] = []
+        self.failing_stamps: set[int] = set()
         authority = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -288,6 +290,10 @@ class Authority:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 if self.path != "/tsa" or authority.pki is None:
                     self._answer(404, "text/plain", b"not found")
+                    return
+                stamps = sum(r == "POST /tsa" for r in authority.requests)
+                if stamps in authority.failing_stamps:
+                    self._answer(503, "text/plain", b"unavailable")
                     return
                 request = tsp.TimeStampReq.load(body)
                 reply = authority.pki.timestamper().request_tsa_response(request)

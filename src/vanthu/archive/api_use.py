@@ -205,7 +205,27 @@ class ReadingPage(APIView):
 class CopyIssue(APIView):
     """Bản sao / sao y / trích sao of a document of the request, as a PDF."""
 
-    @extend_schema(request=CopySerializer, responses={(201, "application/pdf"): bytes})
+    @extend_schema(
+        request=CopySerializer,
+        responses={(201, "application/pdf"): bytes},
+        parameters=[
+            OpenApiParameter(
+                "X-Copy-Number",
+                int,
+                OpenApiParameter.HEADER,
+                response=[201],
+                description="Số bản sao",
+            ),
+            OpenApiParameter(
+                "X-Copy-Signature-Level",
+                str,
+                OpenApiParameter.HEADER,
+                response=[201],
+                enum=["B-B", "B-T", "B-LT", "B-LTA"],
+                description="Mức PAdES của chữ ký số (chỉ khi bản sao được ký số)",
+            ),
+        ],
+    )
     def post(self, request: Request, pk: int) -> HttpResponse:
         # An invisible request is 404 before its body is read: a stranger learns nothing.
         policy.get_visible_or_404(acting_user(request), AccessRequest.objects.all(), pk=pk)
@@ -225,6 +245,9 @@ class CopyIssue(APIView):
             f'attachment; filename="ban-sao-{copy.number:02d}-{copy.year}.pdf"'
         )
         response["X-Copy-Number"] = str(copy.number)
+        if copy.signed:
+            # The PAdES level its signature reached (docs/signatures.md, "Mức chữ ký").
+            response["X-Copy-Signature-Level"] = copy.level
         return response
 
 

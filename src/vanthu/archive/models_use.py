@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vanthu.access.policy import AccessSpec
 from vanthu.core.enums import Secrecy
+from vanthu.signatures.models import Level
 
 # TT 05/2025 Điều 38: a reading copy on the system lasts at most 15 days.
 MAX_READING_DAYS = 15
@@ -147,6 +148,11 @@ class CertifiedCopy(models.Model):
     issued_at = models.DateTimeField(default=timezone.now)
     sha256 = models.CharField(max_length=64)
     signed = models.BooleanField(default=False)
+    # A signed copy: the PAdES level reached (B-LT with a timestamp authority and revocation
+    # data, else B-T or B-B) and, below B-LT, why; kept as the organisation's signatures keep
+    # theirs (docs/signatures.md, "Mức chữ ký"). Empty for a copy that is not signed.
+    level = models.CharField(_("mức PAdES"), max_length=5, choices=Level.choices, blank=True)
+    level_note = models.TextField(_("ghi chú về mức chữ ký"), blank=True)
 
     access = AccessSpec(
         org_field="request__organization",

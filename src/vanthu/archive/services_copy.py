@@ -6,7 +6,8 @@ organisation's copies (``registry.numbering.next_copy_number``, the office's ele
 too). TT 05/2025 (§3.5): a copy carries "BẢN SAO" top right; a certified copy is
 authenticated by the organisation's digital signature when a key is configured
 (``VANTHU_COPY_SIGNING_P12``, the path of a PKCS#12 file, and
-``VANTHU_COPY_SIGNING_PASSPHRASE``). Every copy is a line in the sổ sử
+``VANTHU_COPY_SIGNING_PASSPHRASE``), at the highest PAdES level the installation allows, the
+level kept on the copy. Every copy is a line in the sổ sử
 dụng bản lưu and an audit event; the PDF is handed out, its SHA-256 kept.
 """
 
@@ -22,6 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +42,7 @@ from vanthu.orgs.models import User
 from vanthu.records.models import DossierDocument
 from vanthu.records.services.common import Errors
 from vanthu.registry import files, numbering
-from vanthu.registry.models import DocumentFile
+from vanthu.registry.models import Document, DocumentFile
 from vanthu.registry.selectors import get_file
 from vanthu.reports import fonts
 
@@ -253,15 +255,21 @@ def issue_copy(
     data = _compose(source, copy, request, actor, span)
     key = signing_key() if kind != "copy" else None
     if key is not None:
-        from vanthu.exchange.signing import sign_pdf
+        from vanthu.exchange.signing import SigningError, sign_pdf_leveled
 
-        data = sign_pdf(
-            data,
-            signer_p12=key[0],
-            passphrase=key[1],
-            reason=TITLE[kind],
-            location=request.organization.name,
-        )
+        # The highest PAdES level the installation allows, kept with the copy as the
+        # organisation's signatures keep theirs (docs/signatures.md, "Mức chữ ký").
+        try:
+            signed = sign_pdf_leveled(
+                data,
+                signer_p12=key[0],
+                passphrase=key[1],
+                reason=TITLE[kind],
+                location=request.organization.name,
+            )
+        except SigningError as exc:  # a revoked key, a wrong passphrase: nothing is issued
+            raise ValidationError({"key": [str(exc)]}) from exc
+        data, copy.level, copy.level_note = signed.data, signed.level, signed.note
     copy.sha256 = hashlib.sha256(data).hexdigest()
     copy.signed = key is not None
     copy.save()
@@ -277,6 +285,20 @@ def issue_copy(
             "number": copy.number,
             "kind": kind,
             "sha256": copy.sha256,
+            "level": copy.level,
         },
     )
     return copy, data
+
+
+def issued_copies(actor: User, request: AccessRequest) -> QuerySet[CertifiedCopy]:
+    """The copies issued against ``request`` that the user may see, newest first: a copy the
+    policy hides, or of a document the user may not see, is not listed (nor counted)."""
+    seen = policy.visible(actor, CertifiedCopy.objects.filter(pk=OuterRef("pk")))
+    document = policy.visible(actor, Document.objects.filter(pk=OuterRef("document_id")))
+    return (
+        CertifiedCopy.objects.filter(request=request)
+        .filter(Exists(seen), Exists(document))
+        .select_related("document")
+        .order_by("-issued_at", "-pk")
+    )

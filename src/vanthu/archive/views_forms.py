@@ -306,7 +306,10 @@ def copy_desk(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     found = selectors_more.get_request(user, pk)
     docs = services_reading.request_documents(user, found).prefetch_related("files")
-    return render(request, "archive/copy_desk.html", {"req": found, "documents": docs})
+    copies = services_copy.issued_copies(user, found)
+    return render(
+        request, "archive/copy_desk.html", {"req": found, "documents": docs, "copies": copies}
+    )
 
 
 @login_required

@@ -4,9 +4,10 @@ PAdES B-B: a CAdES detached signature over the byte range, signing certificate a
 SHA-256. With a timestamp authority configured (``VANTHU_SIGNING_TSA_URL``) the signature gets a
 signature timestamp (B-T); with revocation data for the signer's chain as well (the CRL folder,
 or fetching allowed: ``exchange.revocation``) pyHanko validates the chain before signing and
-writes the certificates and CRLs/OCSP responses into the document's DSS (B-LT). Missing data
-never fails a signing: it falls back to the highest level reachable and says why
-(``SignedPdf.level``, ``SignedPdf.note``).
+writes the certificates and CRLs/OCSP responses into the document's DSS (B-LT); with
+``VANTHU_SIGNING_LTA`` a document timestamp then covers the DSS (B-LTA, ETSI EN 319 142-1 §6.5:
+the archive timestamp a later renewal extends). Missing data never fails a signing: it falls
+back to the highest level reachable and says why (``SignedPdf.level``, ``SignedPdf.note``).
 
 Visible appearance (NĐ 30/2020 Phụ lục I, domain.md §1.3):
 - ``signature``: the signer's own signature: the handwritten signature image (PNG, transparent
@@ -277,6 +278,8 @@ class LongTerm:
     tsa_timeout: float = 10.0
     trust_roots: tuple[asn1_x509.Certificate, ...] = ()
     revocation: revocation.RevocationData = field(default_factory=revocation.RevocationData)
+    # B-LTA: a document timestamp over the B-LT signature and its DSS (VANTHU_SIGNING_LTA).
+    archival: bool = False
 
     @classmethod
     def configured(cls) -> LongTerm:
@@ -291,6 +294,7 @@ class LongTerm:
             tsa_timeout=float(getattr(settings, "VANTHU_SIGNING_TSA_TIMEOUT_SECONDS", 10)),
             trust_roots=tuple(configured_trust_roots()),
             revocation=revocation.configured(),
+            archival=bool(getattr(settings, "VANTHU_SIGNING_LTA", False)),
         )
 
 
@@ -299,7 +303,7 @@ class SignedPdf:
     """A signed PDF, the PAdES level it reached and, below B-LT, why (Vietnamese)."""
 
     data: bytes
-    level: Literal["B-B", "B-T", "B-LT"]
+    level: Literal["B-B", "B-T", "B-LT", "B-LTA"]
     note: str = ""
 
 
@@ -401,7 +405,9 @@ def _sign(
     spec = fields.SigFieldSpec(field_name, on_page=0, box=box)
 
     def attempt(
-        timestamper: RequestsHTTPTimeStamper | None, context: ValidationContext | None
+        timestamper: RequestsHTTPTimeStamper | None,
+        context: ValidationContext | None,
+        archival: bool = False,
     ) -> bytes:
         meta = signers.PdfSignatureMetadata(
             field_name=field_name,
@@ -411,6 +417,9 @@ def _sign(
             location=location,
             embed_validation_info=context is not None,
             validation_context=context,
+            # pyHanko adds the document timestamp after the DSS, validating the TSA's chain
+            # with the same context (its revocation data goes into the DSS too).
+            use_pades_lta=archival,
         )
         pdf_signer = signers.PdfSigner(
             meta, signer=signer, stamp_style=style, new_field_spec=spec, timestamper=timestamper
@@ -424,14 +433,19 @@ def _sign(
         chain = _chain(signer)
         if lt.revocation.covers(chain):
             try:
-                return SignedPdf(attempt(timestamper, _lt_context(lt, chain)), "B-LT")
-            except (PdfError, ValueError, OSError, PathBuildingError, PathValidationError) as exc:
-                if _caused_by(exc, RevokedError):
-                    # A key whose certificate is revoked signs nothing (Luật Giao dịch điện
-                    # tử: a revoked certificate no longer proves who signed).
-                    raise SigningError(
-                        _("Chứng thư số của khóa ký đã bị thu hồi; không ký số được.")
-                    ) from exc
+                if lt.archival:
+                    try:
+                        lta = attempt(timestamper, _lt_context(lt, chain), archival=True)
+                        return SignedPdf(lta, "B-LTA")
+                    except _LT_ERRORS as exc:
+                        _refuse_revoked(exc)
+                        notes.append(
+                            _("Không đóng được dấu thời gian lưu trữ (B-LTA): %s") % _plain(exc)
+                        )
+                data = attempt(timestamper, _lt_context(lt, chain))
+                return SignedPdf(data, "B-LT", " ".join(notes))
+            except _LT_ERRORS as exc:
+                _refuse_revoked(exc)
                 notes.append(_("Không lập được dữ liệu kiểm tra dài hạn (B-LT): %s") % _plain(exc))
         else:
             notes.append(
@@ -454,6 +468,16 @@ def _sign(
     except (PdfError, ValueError) as exc:
         raise SigningError(_("Không ký được tệp PDF: %s") % exc) from exc
     return SignedPdf(data, "B-B", " ".join([*notes, _("Chữ ký ở mức PAdES B-B.")]))
+
+
+_LT_ERRORS = (PdfError, ValueError, OSError, PathBuildingError, PathValidationError)
+
+
+def _refuse_revoked(exc: BaseException) -> None:
+    """A key whose certificate is revoked signs nothing (Luật Giao dịch điện tử: a revoked
+    certificate no longer proves who signed)."""
+    if _caused_by(exc, RevokedError):
+        raise SigningError(_("Chứng thư số của khóa ký đã bị thu hồi; không ký số được.")) from exc
 
 
 def _caused_by(exc: BaseException | None, kind: type[BaseException]) -> bool:

@@ -36,7 +36,7 @@ from pyhanko.pdf_utils.decode_limits import DecodePurpose
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
 from pyhanko_certvalidator import ValidationContext
 
@@ -81,8 +81,9 @@ class Revocation(models.TextChoices):
 
 
 # PAdES baseline levels (ETSI EN 319 142-1): B-B, B-T (a signature timestamp), B-LT (and the
-# validation data in the DSS).
-LEVELS = ("B-B", "B-T", "B-LT")
+# validation data in the DSS), B-LTA (and a document timestamp over them).
+LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
+DOCUMENT_TIMESTAMP = "/DocTimeStamp"
 
 
 @dataclass
@@ -194,7 +195,60 @@ def verify_all(
         return [VerificationResult(signed=False, summary="Tệp PDF không có chữ ký số.")]
     data = revocation_data if revocation_data is not None else revocation.configured()
     embedded = _embedded(reader)
-    return [_check(sig, roots, data, embedded) for sig in signatures]
+    # Document timestamps (PAdES B-LTA) are not signatures of a person: each is checked on its
+    # own, and one that holds lifts the signatures before it to B-LTA.
+    stamps = [s for s in signatures if s.sig_object_type == DOCUMENT_TIMESTAMP]
+    signed = [s for s in signatures if s.sig_object_type != DOCUMENT_TIMESTAMP]
+    results = [_check(sig, roots, data, embedded) for sig in signed]
+    archived: list[int] = []
+    for stamp in stamps:
+        counts, failed = _check_document_timestamp(stamp, roots, embedded)
+        if counts:
+            archived.append(stamp.signed_revision)
+        if failed is not None:
+            results.append(failed)
+    for sig, result in zip(signed, results, strict=False):
+        if result.level == "B-LT" and any(rev > sig.signed_revision for rev in archived):
+            result.level = "B-LTA"
+    if not signed:
+        results.insert(0, VerificationResult(signed=False, summary="Tệp PDF không có chữ ký số."))
+    return results
+
+
+def _check_document_timestamp(
+    stamp: Any, roots: list[asn1_x509.Certificate], embedded: _Embedded
+) -> tuple[bool, VerificationResult | None]:
+    """Whether the document timestamp counts for B-LTA (intact, valid, from a TSA that chains
+    to a configured root), and a failing result when the bytes it covers changed or it does
+    not verify. A timestamp from an untrusted TSA is no failure: it only does not count."""
+    context = ValidationContext(
+        trust_roots=roots,
+        other_certs=embedded.certs,
+        crls=embedded.crls,
+        ocsps=embedded.ocsps,
+        revocation_mode="soft-fail",
+    )
+    try:
+        status = validate_pdf_timestamp(stamp, validation_context=context)
+    except Exception as exc:  # any failure inside the validator is a failed timestamp
+        result = _broken(exc)
+        result.summary = f"Dấu thời gian tài liệu không kiểm tra được (dữ liệu hỏng): {exc}"
+        return False, result
+    if status.intact and status.valid:
+        return bool(status.trusted), None
+    cert = status.signing_cert
+    tsa = str(cert.subject.native.get("common_name", "")) if cert is not None else ""
+    what = "nội dung đã bị thay đổi sau khi đóng dấu." if not status.intact else "không hợp lệ."
+    return False, VerificationResult(
+        signed=True,
+        intact=bool(status.intact),
+        valid=bool(status.valid),
+        trusted=bool(status.trusted),
+        signer_name=tsa,
+        signing_time=status.timestamp,
+        level="B-LTA",
+        summary=f"Dấu thời gian tài liệu (lưu trữ dài hạn) của {tsa or 'TSA không rõ'}: {what}",
+    )
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,7 @@ class Level(models.TextChoices):
     B_B = "B-B", "PAdES B-B"
     B_T = "B-T", _("PAdES B-T (có dấu thời gian)")
     B_LT = "B-LT", _("PAdES B-LT (kiểm tra dài hạn)")
+    B_LTA = "B-LTA", _("PAdES B-LTA (có dấu thời gian lưu trữ)")
 
 
 class OrganizationSignature(models.Model):
@@ -125,9 +126,10 @@ class OrganizationSignature(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     signed_at = models.DateTimeField(_("thời điểm ký"))
-    # The PAdES level reached (B-LT with a timestamp authority and revocation data, else B-T or
-    # B-B) and, below B-LT, why (docs/signatures.md, "Mức chữ ký").
-    level = models.CharField(_("mức PAdES"), max_length=4, choices=Level.choices, default="B-B")
+    # The PAdES level reached (B-LT with a timestamp authority and revocation data, B-LTA when
+    # VANTHU_SIGNING_LTA adds a document timestamp, else B-T or B-B) and, below what the
+    # configuration asked, why (docs/signatures.md, "Mức chữ ký").
+    level = models.CharField(_("mức PAdES"), max_length=5, choices=Level.choices, default="B-B")
     level_note = models.TextField(_("ghi chú về mức chữ ký"), blank=True)
 
     objects = models.Manager["OrganizationSignature"]()
