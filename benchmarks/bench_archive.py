@@ -1,5 +1,8 @@
 """Archive at scale (issue 7): 100,000 dossiers with their documents in one archive fonds.
 
+The issue's size is 100,000 dossiers and 1,000,000 documents: ``BENCH_ARCHIVE_DOCS=10`` (every
+document filed in a dossier, as NĐ 30 asks of an office; the default 2 is the quicker fill).
+
 For each backend in ``BENCH_ARCHIVE_BACKENDS`` (``sqlite,postgres``; PostgreSQL is skipped when
 it does not answer), in a fresh process and a fresh database:
 
@@ -19,9 +22,12 @@ it does not answer), in a fresh process and a fresh database:
    mục hồ sơ) of 2024, ``BENCH_ARCHIVE_PLAN_ITEMS`` (300) items under 10 major and 30 minor
    headings, made through the services once (kept with the database) with the 5,000 dossiers of
    2024 opened from its items: its page (/ho-so/danh-muc/{id}/) and its API read
-   (``GET file-plans/{id}/`` with headings, items and counts), as the clerk. The khai thác
-   section reads ``BENCH_ARCHIVE_REQUESTS`` (2,000) decided access requests and their 10,000
-   lines of the register of use (made once in bulk, kept with the database).
+   (``GET file-plans/{id}/`` with headings, items and counts), as the clerk. The dossier list
+   and the transfer list as web pages too (/ho-so/: page 1, a filter, the cursor's page 500;
+   /luu-tru/nop-luu/), an accepted transfer of 1,000 dossiers (its page and API read) and a
+   dossier with its documents (page and API). The load average is printed before and after.
+   The khai thác section reads ``BENCH_ARCHIVE_REQUESTS`` (2,000) decided access requests and
+   their 10,000 lines of the register of use (made once in bulk, kept with the database).
 3. Writes at that size: hand in 500 dossiers (``create_transfer``), read its mục lục (API detail
    and PDF); list 500 expired dossiers for disposal (``create_disposal``) and read it back.
 
@@ -33,7 +39,8 @@ Run: ``.venv/bin/python -m benchmarks bench_archive``. Scratch databases are rem
 figures in ``<folder>/<backend>-filled.json``) and reuses them on the next run: ``migrate``
 brings a kept database up to the code (data migrations included), the fill is skipped and its
 figures are those of the first run, and the writes of step 3 are rolled back so that every run
-measures the same rows. The 100,000-dossier fill takes 7–10 minutes on a shared 2-core machine.
+measures the same rows. The 100,000-dossier fill takes 7–10 minutes on a shared 2-core machine
+with 2 documents each, 19–22 minutes with 10 (1,000,000 documents; load 6–13).
 Drop the kept database and remove the folder yourself when done.
 """
 
@@ -424,7 +431,8 @@ def measure(p: dict[str, Any]) -> dict[str, Any]:
     from rest_framework.test import APIClient
 
     from vanthu.archive import selectors, selectors_more
-    from vanthu.archive.models import ArchivalUnit
+    from vanthu.archive.models import ArchivalUnit, Transfer
+    from vanthu.records.models import Dossier
 
     api = APIClient()
     api.force_authenticate(p["archivist"])
@@ -512,13 +520,38 @@ def measure(p: dict[str, Any]) -> dict[str, Any]:
     reads[f"GET file-plans/{{id}}/ ({PLAN_ITEMS} items)"] = get(
         clerk_api, f"/api/v1/file-plans/{plan.pk}/"
     )
+    # The dossier list and the transfer list as web pages (the issue's three pages are the
+    # file plan, the dossier list and the transfer list), and what they lead to: a dossier
+    # with its BENCH_ARCHIVE_DOCS documents, an accepted transfer of 1,000 dossiers.
+    reads["GET /ho-so/ (dossier list, page 1)"] = get(clerk_web, "/ho-so/")
+    reads["GET /ho-so/?nam=2020&trang_thai=closed"] = get(
+        clerk_web, "/ho-so/?nam=2020&trang_thai=closed"
+    )
+    reads[f"GET /ho-so/?after= (= page {deep_dossiers})"] = get(
+        clerk_web, f"/ho-so/?after={after_dossiers}&trang={deep_dossiers}"
+    )
+    reads["GET /luu-tru/nop-luu/ (transfers, 300 due)"] = get(clerk_web, "/luu-tru/nop-luu/")
+    accepted = Transfer.objects.filter(status=Transfer.Status.ACCEPTED).order_by("pk").first()
+    assert accepted is not None
+    reads["GET /luu-tru/nop-luu/{id}/ (1,000 dossiers)"] = get(
+        web, f"/luu-tru/nop-luu/{accepted.pk}/"
+    )
+    reads["GET transfers/{id}/ (1,000 dossiers)"] = get(api, f"/api/v1/transfers/{accepted.pk}/")
+    one = Dossier.objects.filter(organization=p["org"], year=PLAN_YEAR).order_by("pk").first()
+    assert one is not None
+    reads[f"GET /ho-so/{{id}}/ ({DOCS} documents)"] = get(clerk_web, f"/ho-so/{one.pk}/")
+    reads[f"GET dossiers/{{id}}/ ({DOCS} documents)"] = get(
+        clerk_api, f"/api/v1/dossiers/{one.pk}/"
+    )
     results["cpu"] = {}
+    results["load_before"] = os.getloadavg()
     for name, fn in reads.items():
         fn()  # warm
         cpu: list[float] = []
         times, _ = timed(fn, cpu=cpu)
         results["reads"][name] = times
         results["cpu"][name] = cpu
+    results["load_after"] = os.getloadavg()
     with transaction.atomic():
         writes(p, results, get, clerk_api, api)
         # A kept database must hold the same rows at the next run.
@@ -619,9 +652,17 @@ def report(data: dict[str, Any]) -> None:
         f"{data['fill_s']:.1f} s; {data['accepted']:,} accepted with numbers in "
         f"{data['archive_s']:.1f} s; due list {data['due']:,}, review list {data['review']:,}"
     )
+    if "load_before" in data:
+        loads = ", ".join(f"{x:.2f}" for x in data["load_before"] + data["load_after"])
+        print(f"   load average (1, 5, 15 min) before the reads, after them: {loads}")
     for name, times in data["reads"].items():
         cpu = data.get("cpu", {}).get(name)
-        spent = f"   cpu p50 {pct([c * 1000 for c in cpu], 50):7.1f} ms" if cpu else ""
+        spent = (
+            f"   cpu p50 {pct([c * 1000 for c in cpu], 50):7.1f} ms"
+            f"   cpu p95 {pct([c * 1000 for c in cpu], 95):7.1f} ms"
+            if cpu
+            else ""
+        )
         print(f"   {name:48s} {ms(times)}{spent}")
     print(f"   {'create_transfer (500 dossiers)':48s} {data['create_transfer_500'] * 1000:8.1f} ms")
     print(f"   {'GET transfers/{id}/ (500 rows)':48s} {ms(data['transfer_detail'])}")

@@ -193,7 +193,12 @@ class ArchivalUnit(models.Model):
         verbose_name_plural = _("số lưu trữ")
 
     def __str__(self) -> str:
-        return f"{self.fonds.code}/ML{self.catalogue_number}/HS{self.file_number}"
+        return self.number_of(self.fonds.code, self.catalogue_number, self.file_number)
+
+    @staticmethod
+    def number_of(fonds_code: str, catalogue_number: int, file_number: int) -> str:
+        """How a số lưu trữ is written: phông / mục lục số / hồ sơ số (``P01/ML1/HS3``)."""
+        return f"{fonds_code}/ML{catalogue_number}/HS{file_number}"
 
 
 class HeldBack(models.Model):

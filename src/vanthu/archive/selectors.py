@@ -68,6 +68,12 @@ def get_transfer(user: User, pk: int) -> Transfer:
     )
 
 
+ROW_FIELDS = (
+    *("code", "title", "start_date", "end_date", "retention_code", "retention_years"),
+    *("sheet_count", "page_count", "notes", "closed_at"),
+)
+
+
 def transfer_rows(user: User, transfer: Transfer) -> list[dict[str, Any]]:
     """Mục lục hồ sơ nộp lưu (Phụ lục V): Số TT · Số, ký hiệu · Tiêu đề · Thời gian tài liệu ·
     Thời hạn bảo quản · Số tờ/Số trang · Ghi chú. Only dossiers the user may see."""
@@ -75,6 +81,9 @@ def transfer_rows(user: User, transfer: Transfer) -> list[dict[str, Any]]:
     items = (
         TransferItem.objects.filter(transfer=transfer, dossier__in=visible.values("pk"))
         .select_related("dossier")
+        # The columns the list shows (and due_date reads): a whole dossier row, its four
+        # timestamps parsed, for each of 1,000 dossiers was most of the page's database time.
+        .only("position", *(f"dossier__{f}" for f in ROW_FIELDS))
         .order_by("position")
     )
     rows = []
