@@ -60,7 +60,14 @@ def create_request(
         purpose=purpose.strip(),
         mode=mode,
         days=days,
-        secrecy=max((d.secrecy for d in dossiers), key=Secrecy.rank),
+        # As stored now, not as the caller's objects say: a document filed since they were
+        # read may have raised a dossier's secrecy, and the request must be as secret.
+        secrecy=max(
+            Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).values_list(
+                "secrecy", flat=True
+            ),
+            key=Secrecy.rank,
+        ),
     )
     AccessRequestItem.objects.bulk_create(
         AccessRequestItem(request=request, dossier=d) for d in dossiers

@@ -32,6 +32,7 @@ urlpatterns = [
     path("huy/<int:pk>/<slug:step>/", views_forms.disposal_step, name="disposal-step"),
     path("khai-thac/", views_forms.create_request, name="request-create"),
     path("khai-thac/<int:pk>/duyet/", views_forms.decide_request, name="request-decide"),
+    path("khai-thac/<int:pk>/tra/", views_forms.return_loan, name="request-return"),
     path("khai-thac/<int:pk>/doc/", views_forms.reader, name="reader"),
     path(
         "khai-thac/<int:pk>/trang/<int:document_pk>/<int:file_pk>/<int:page>.png",

@@ -7,9 +7,11 @@ from typing import Any, cast
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from vanthu.archive import pdf, selectors, selectors_more
 from vanthu.archive.models import AccessRequest
+from vanthu.core.enums import Role
 from vanthu.core.keyset import AFTER, BadCursor, keyset_page
 from vanthu.orgs.models import User
 from vanthu.records import selectors as records_selectors
@@ -150,6 +152,9 @@ def section_use(request: HttpRequest) -> HttpResponse:
             "uses": selectors_more.use_register(user).only(*USE_COLUMNS)[:50],
             "closed": _closed(user),
             "modes": AccessRequest.Mode.choices,
+            "now": timezone.now(),
+            # The "Nhận lại bản gốc" button; return_loan checks the organisation itself.
+            "archivist": user.is_superuser or user.positions.filter(role=Role.ARCHIVIST).exists(),
         },
     )
 

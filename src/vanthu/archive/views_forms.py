@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from vanthu.access import policy
@@ -260,6 +261,20 @@ def decide_request(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services_use.decide_request(
             actor=user, request=found, approve=approve, note=p.get("note", "")
         ),
+    )
+
+
+@login_required
+@require_POST
+def return_loan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The archivist takes a borrowed original back (once; a second time says so)."""
+    user = _user(request)
+    found = selectors_more.get_request(user, pk)
+    return _act(
+        request,
+        "khai-thac",
+        "Đã nhận lại bản gốc.",
+        lambda: services_use.return_loan(actor=user, request=found),
     )
 
 
