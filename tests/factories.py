@@ -47,3 +47,28 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
         self.save()
         for role in extracted if extracted is not None else ["specialist"]:
             Position.objects.create(user=self, organization=self.organization, role=role)
+
+
+def tiny_pdf(marker: bytes | str = b"") -> bytes:
+    """A minimal valid one-page PDF for tests that upload "some file": uploads take only the
+    accepted types, read from the bytes (docs/capture.md). ``marker`` is kept readable in the
+    bytes (the document's /Subject, uncompressed), so that different markers give different
+    files and a test can still find its marker in what it downloads; the same marker gives the
+    same bytes."""
+    import io
+
+    import pikepdf
+
+    text = marker.decode() if isinstance(marker, bytes) else marker
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    if text:
+        pdf.docinfo["/Subject"] = text
+    out = io.BytesIO()
+    pdf.save(
+        out,
+        static_id=True,
+        compress_streams=False,
+        object_stream_mode=pikepdf.ObjectStreamMode.disable,
+    )
+    return out.getvalue()

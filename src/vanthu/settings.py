@@ -276,6 +276,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "uploads")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(exist_ok=True)
 VANTHU_MAX_UPLOAD_MB = int(os.environ.get("VANTHU_MAX_UPLOAD_MB", "200"))
+# File types a user may upload, decided from the bytes (docs/capture.md, "Accepted files"):
+# kinds of vanthu.capture.detect, checked at start-up by the capture app.
+VANTHU_UPLOAD_TYPES = os.environ.get("VANTHU_UPLOAD_TYPES", "pdf,tiff,jpeg,png,docx,odt,xlsx")
 # edXML exchange (docs/exchange.md): largest package accepted; PEM bundle of trusted roots.
 VANTHU_EXCHANGE_MAX_MB = int(os.environ.get("VANTHU_EXCHANGE_MAX_MB", "50"))
 VANTHU_EXCHANGE_TRUST_ROOTS = os.environ.get("VANTHU_EXCHANGE_TRUST_ROOTS", "")

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.utils import timezone
 
+from tests.factories import tiny_pdf
 from tests.records.conftest import Office
 from vanthu.archive import selectors_more, services_disposal
 from vanthu.archive.models import Disposal, DisposalItem
@@ -29,7 +30,7 @@ def expired(office: Office, code: str, *, years: int | None = 10, file: bytes = 
         registry.add_file(
             actor=office.clerk,
             document=doc,
-            upload=SimpleUploadedFile("a.txt", file, content_type="text/plain"),
+            upload=SimpleUploadedFile("a.pdf", tiny_pdf(file), content_type="application/pdf"),
         )
     data: dict[str, Any] = {"retention_years": years}
     dossier = office.dossier(code=code, **data)

@@ -434,7 +434,7 @@ def test_disposal_from_review_to_destruction_record(browser_page: Any, office: O
     record = page.locator("#bien-ban-huy")
     expect(record).to_contain_text("Đã hủy bằng máy hủy giấy, có chứng kiến.")
     expect(record).to_contain_text("Bàn giao 01 hồ sơ cho đơn vị hủy.")
-    expect(page.get_by_role("table", name="Danh mục tài liệu hết giá trị")).to_contain_text("a.txt")
+    expect(page.get_by_role("table", name="Danh mục tài liệu hết giá trị")).to_contain_text("a.pdf")
     disposal.refresh_from_db()
     assert disposal.status == Disposal.Status.EXECUTED
     assert Dossier.objects.filter(pk=old.pk).exists()  # rows are never deleted

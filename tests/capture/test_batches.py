@@ -73,6 +73,18 @@ def test_bad_file_is_recorded_with_its_reason_and_the_batch_continues(ctx: Any) 
     assert len(_pending()) == 3
 
 
+def test_scans_go_through_the_accepted_upload_types(ctx: Any, settings: Any) -> None:
+    """A batch stores its scans through registry.add_file, so VANTHU_UPLOAD_TYPES holds there
+    too: an office that takes only PDFs gets its JPEG scans refused, each with the reason."""
+    settings.VANTHU_UPLOAD_TYPES = "pdf"
+    _import(ctx)
+    refused = ScanItem.objects.filter(status=ScanItem.Status.FAILED, source_name__endswith=".jpg")
+    assert refused.count() == 2
+    assert {i.error for i in refused} == {"Không nhận ảnh JPEG. Chỉ nhận PDF."}
+    assert [d.page_count for d in _pending()] == [2]  # the PDF went on
+    assert DocumentFile.objects.count() == 1
+
+
 def test_interrupted_batch_resumes_without_duplicates(ctx: Any) -> None:
     batch = batches.create_batch(
         actor=ctx.clerk,

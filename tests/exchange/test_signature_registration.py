@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from tests.capture.samples import docx
 from tests.exchange import signing_pki as keys
 from tests.exchange.conftest import package_bytes
 from tests.exchange.test_signing import Pki
@@ -226,14 +227,23 @@ def test_without_configured_roots_a_good_signature_is_untrusted_not_accepted(
     assert check.state == "untrusted" and check.failed
 
 
-def test_a_file_that_is_not_a_pdf_is_not_checked(tu: Organization, clerk: Any) -> None:
+def test_a_file_that_is_not_a_pdf_is_not_checked(
+    tu: Organization, clerk: Any, partner: Partner
+) -> None:
     doc = _incoming(clerk, tu)
-    upload = SimpleUploadedFile("ghi-chu.txt", b"ghi chu", content_type="text/plain")
+    upload = SimpleUploadedFile("ghi-chu.docx", docx(["Ghi chú"]), content_type="text/plain")
     registry.add_file(actor=clerk, document=doc, upload=upload)
     assert not Job.objects.filter(kind=JOB_KIND).exists()
     assert _api_file(clerk, doc)["signature"] is None
-    # A file named .pdf that is not one: the job runs and keeps nothing.
-    fake = _attach(clerk, doc, b"not a pdf at all", name="gia.pdf")
+    # A file named .pdf that is not one: uploads refuse it, but a partner's edXML attachment is
+    # kept as it comes (docs/capture.md). The job runs and keeps nothing.
+    fake_pdf = edxml.Attachment(
+        name="gia.pdf", content_type="application/pdf", data=b"not a pdf at all", content_id="a1"
+    )
+    received = exchange_services.receive_package(
+        organization=tu, data=package_bytes(attachments=[fake_pdf])
+    )
+    fake = received.files.get()
     job = Job.objects.get(kind=JOB_KIND, payload={"file_id": fake.pk})
     jobs.run_job(job.pk)
     job.refresh_from_db()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.factories import tiny_pdf
 from vanthu.orgs.models import User
 
 PASSWORD = "Mat-khau-2026!"
@@ -79,10 +80,11 @@ def make_dossier(user: User, code: str) -> dict[str, Any]:
 
 
 def upload(user: User, document_id: int, data: bytes, name: str) -> dict[str, Any]:
-    """Attach a file through the API, as a scanning station or a clerk does."""
+    """Attach a file through the API, as a scanning station or a clerk does: a small PDF that
+    carries ``data`` readable in its bytes (uploads take only the accepted types)."""
     answer = api_client(user).post(
         f"/api/v1/incoming/{document_id}/files/",
-        {"file": SimpleUploadedFile(name, data, content_type="text/plain")},
+        {"file": SimpleUploadedFile(name, tiny_pdf(data), content_type="application/pdf")},
         format="multipart",
     )
     assert answer.status_code == 201, answer.content
@@ -120,7 +122,7 @@ def world(city: Any, make_user: Any) -> Any:
     their_draft = draft_outgoing(other_clerk)
     my_dossier = make_dossier(clerk, "HS-01")
     their_dossier = make_dossier(other_clerk, "HS-02")
-    their_file = upload(other_clerk, theirs["id"], b"noi dung rieng", "rieng.txt")
+    their_file = upload(other_clerk, theirs["id"], b"noi dung rieng", "rieng.pdf")
     token = Token.objects.create(user=clerk).key
     return type(
         "World",

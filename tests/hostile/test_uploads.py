@@ -13,13 +13,17 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from tests.factories import tiny_pdf
 from tests.hostile.conftest import api_client, incoming_payload
 from vanthu.registry.models import Document, DocumentFile
 
 BOUNDARY = "vanthu-hostile-boundary"
 
 
-def multipart(filename: str, data: bytes = b"noi dung tep") -> bytes:
+CONTENT = tiny_pdf(b"noi dung tep")  # uploads take only the accepted types (docs/capture.md)
+
+
+def multipart(filename: str, data: bytes = CONTENT) -> bytes:
     return (
         (
             f"--{BOUNDARY}\r\n"
@@ -47,10 +51,10 @@ def post_file(client: APIClient, document_id: int, body: bytes) -> Any:
         "..\\..\\windows\\system32\\config\\sam",
         "/etc/shadow",
         "C:\\boot.ini",
-        "....//....//secret.txt",
+        "....//....//secret.pdf",
         "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-        "a/../../b.txt",
-        "tên tệp/../../../báo cáo.txt",
+        "a/../../b.pdf",
+        "tên tệp/../../../báo cáo.pdf",
     ],
 )
 def test_stored_file_name_cannot_walk_a_path(world: Any, filename: str) -> None:
@@ -70,17 +74,17 @@ def test_stored_file_name_cannot_walk_a_path(world: Any, filename: str) -> None:
     assert disposition.startswith("attachment;")
     names = re.findall(r"filename\*?=([^;]+)", disposition)
     assert names and all("/" not in n and "%2F" not in n.upper() for n in names), disposition
-    assert b"".join(download.streaming_content) == b"noi dung tep"
+    assert b"".join(download.streaming_content) == CONTENT
 
 
 @pytest.mark.parametrize(
     "filename",
     [
-        'bao "cao".txt',
-        "bao;cao.txt",
-        "bao%0d%0aSet-Cookie: x=1.txt",
-        "bao\tcao.txt",
-        "bao cáo tháng 10.txt",
+        'bao "cao".pdf',
+        "bao;cao.pdf",
+        "bao%0d%0aSet-Cookie: x=1.pdf",
+        "bao\tcao.pdf",
+        "bao cáo tháng 10.pdf",
     ],
 )
 def test_download_header_is_safe_for_any_stored_name(world: Any, filename: str) -> None:
@@ -132,9 +136,8 @@ def test_web_form_over_the_memory_limit_is_refused_cleanly(world: Any, settings:
 def test_file_over_the_upload_limit_is_400_and_not_stored(world: Any, settings: Any) -> None:
     settings.VANTHU_MAX_UPLOAD_MB = 1
     files = DocumentFile.objects.count()
-    answer = post_file(
-        api_client(world.clerk), world.mine["id"], multipart("lon.txt", b"x" * (1024 * 1024 + 1))
-    )
+    big = b"%PDF-1.4\n" + b"x" * (1024 * 1024 + 1)
+    answer = post_file(api_client(world.clerk), world.mine["id"], multipart("lon.pdf", big))
     assert answer.status_code in (400, 413), answer.status_code
     if answer.status_code == 400:
         assert "file" in answer.json()
@@ -143,7 +146,7 @@ def test_file_over_the_upload_limit_is_400_and_not_stored(world: Any, settings: 
 
 def test_truncated_multipart_body_is_400(world: Any) -> None:
     files = DocumentFile.objects.count()
-    body = multipart("a.txt")[:-20]
+    body = multipart("a.pdf")[:-20]
     answer = post_file(api_client(world.clerk), world.mine["id"], body)
     assert answer.status_code == 400, answer.status_code
     assert DocumentFile.objects.count() == files

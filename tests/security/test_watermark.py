@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from tests.capture.samples import docx
 from tests.security.conftest import body_of, client_for, pdf_text, pdf_with, register, upload
 from vanthu.audit.models import Event
 
@@ -77,7 +78,7 @@ def test_classified_images_become_watermarked_pdfs(staff: Any, tmp_path: Path, f
 
 def test_classified_file_that_cannot_carry_a_mark_is_refused_and_audited(staff: Any) -> None:
     doc = register(staff.clerk, secrecy="confidential", summary="Về dự thảo")
-    f = upload(staff.clerk, doc["id"], b"PK\x03\x04 docx", "du-thao.docx", "application/zip")
+    f = upload(staff.clerk, doc["id"], docx(["Dự thảo"]), "du-thao.docx", "application/zip")
     out = _download(staff.clerk, doc["id"], f.json()["id"])
     assert out.status_code == 403
     assert "không gắn được dấu" in out.json()["detail"]
@@ -104,5 +105,5 @@ def test_watermark_all_marks_ordinary_pdfs_too(staff: Any, settings: Any) -> Non
     f = upload(staff.clerk, doc["id"], pdf_with("Thuong"), "a.pdf", "application/pdf")
     text = pdf_text(body_of(_download(staff.clerk, doc["id"], f.json()["id"])))
     assert "Lê Thị Văn Thư" in text and "MẬT" not in text
-    other = upload(staff.clerk, doc["id"], b"PK\x03\x04", "b.docx", "application/zip")
+    other = upload(staff.clerk, doc["id"], docx(["Khác"]), "b.docx", "application/zip")
     assert _download(staff.clerk, doc["id"], other.json()["id"]).status_code == 200

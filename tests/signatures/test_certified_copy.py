@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.capture.samples import docx
 from tests.exchange.signing_pki import pdfsig
 from tests.exchange.test_signing import Pki
 from tests.signatures.conftest import (
@@ -79,7 +80,7 @@ def test_refusals_change_nothing(org_key: Pki, people: Any) -> None:
     text = registry.add_file(
         actor=people.clerk,
         document=Document.objects.get(pk=scan.document_id),
-        upload=SimpleUploadedFile("ghi-chu.txt", b"ghi chu", "text/plain"),
+        upload=SimpleUploadedFile("ghi-chu.docx", docx(["Ghi chú"]), "text/plain"),
     )
     before = _state()
     assert api(people.specialist).post(_url(scan), {}, format="json").status_code == 403

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.capture.samples import docx
 from tests.exchange.signing_pki import pdfsig, plain_pdf
 from tests.exchange.test_signing import Pki
 from tests.signatures.conftest import (
@@ -123,7 +124,7 @@ def test_bad_requests_are_400_with_field_errors_and_change_nothing(
     signed_pdf = ("cong-van.pdf", personally_signed(org_key), "application/pdf")
 
     draft = outgoing(people.clerk, signed_pdf, issue=False)
-    no_pdf = outgoing(people.clerk, ("ghi-chu.txt", b"khong phai pdf", "text/plain"))
+    no_pdf = outgoing(people.clerk, ("ghi-chu.docx", docx(["Không phải PDF"]), "text/plain"))
     unsigned = outgoing(people.clerk, ("cong-van.pdf", plain_pdf(), "application/pdf"))
     good = outgoing(people.clerk, signed_pdf)
     other_file = no_pdf.files.get()

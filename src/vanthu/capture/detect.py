@@ -1,7 +1,9 @@
 """File type from the bytes, never from the name, and safe file names.
 
-Accepted (issue 4): PDF, TIFF, JPEG, PNG, DOCX, ODT, XLSX. Office files are ZIP containers, told
-apart by what is inside (OOXML ``[Content_Types].xml`` parts, ODF ``mimetype`` member).
+Text is extracted from (issue 4): PDF, TIFF, JPEG, PNG, DOCX, ODT, XLSX. Office files are ZIP
+containers, told apart by what is inside (OOXML ``[Content_Types].xml`` parts, ODF ``mimetype``
+member). A few more kinds are recognised (``OTHER_TYPES``) so that an office may accept them as
+uploads (``VANTHU_UPLOAD_TYPES``): they are stored, and their text job says why it has no text.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Final
@@ -21,9 +24,14 @@ from vanthu.core.text import nfc
 
 @dataclass(frozen=True)
 class FileType:
-    kind: str  # "pdf", "tiff", "jpeg", "png", "docx", "odt", "xlsx"
+    kind: str  # "pdf", "tiff", "jpeg", "png", "docx", "odt", "xlsx"; "ole", "rtf", "gif", "zip"
     content_type: str
     label: str  # what a clerk calls it, for messages
+    short: str = ""  # its name in the list of accepted types; the kind in capitals if empty
+
+    @property
+    def listed(self) -> str:
+        return self.short or self.kind.upper()
 
     @property
     def is_image(self) -> bool:
@@ -54,6 +62,18 @@ TYPES: Final[dict[str, FileType]] = {
         ),
     )
 }
+# Recognised from the bytes but without text extraction: refused as uploads unless an office
+# lists them in VANTHU_UPLOAD_TYPES (docs/capture.md, "Accepted files").
+OTHER_TYPES: Final[dict[str, FileType]] = {
+    t.kind: t
+    for t in (
+        FileType("ole", "application/x-ole-storage", "tệp Office cũ (DOC, XLS, PPT)", "DOC/XLS"),
+        FileType("rtf", "application/rtf", "RTF"),
+        FileType("gif", "image/gif", "ảnh GIF"),
+        FileType("zip", "application/zip", "tệp nén ZIP"),
+    )
+}
+KNOWN_TYPES: Final[dict[str, FileType]] = {**TYPES, **OTHER_TYPES}
 IMAGE_KINDS: Final = frozenset({"tiff", "jpeg", "png"})
 OFFICE_KINDS: Final = frozenset({"docx", "odt", "xlsx"})
 
@@ -69,8 +89,11 @@ EXTENSIONS: Final[dict[str, str]] = {
     ".docx": "docx",
     ".odt": "odt",
     ".xlsx": "xlsx",
-    ".doc": "doc",
-    ".xls": "xls",
+    ".doc": "ole",
+    ".xls": "ole",
+    ".ppt": "ole",
+    ".rtf": "rtf",
+    ".gif": "gif",
     ".zip": "zip",
     ".exe": "exe",
     ".txt": "txt",
@@ -100,27 +123,64 @@ def detect_bytes(data: bytes) -> FileType:
 
 def detect_stream(stream: BinaryIO) -> FileType:
     """``detect`` for a seekable stream (an upload); the stream is left at its start."""
+    file_type = sniff_stream(stream)
+    if file_type is None:
+        raise refuse(f"Không nhận dạng được loại tệp từ nội dung. {ACCEPTED_MESSAGE}")
+    if file_type.kind not in TYPES:
+        raise refuse(f"Không nhận {file_type.label}. {ACCEPTED_MESSAGE}")
+    return file_type
+
+
+def sniff_stream(stream: BinaryIO) -> FileType | None:
+    """Any type we recognise (``KNOWN_TYPES``) from the bytes, ``None`` for others; refuses
+    empty files and broken office containers. The stream is left at its start."""
     stream.seek(0)
     head = stream.read(1024)
     if not head:
         raise refuse("Tệp rỗng (0 byte): không có nội dung để lưu.")
     kind = _sniff(head)
     if kind == "zip":
-        kind = _office_kind(stream)
+        kind = _office_kind(stream) or "zip"
     stream.seek(0)
-    if kind is None:
-        raise refuse(f"Không nhận dạng được loại tệp từ nội dung. {ACCEPTED_MESSAGE}")
-    return TYPES[kind]
+    return KNOWN_TYPES[kind] if kind is not None else None
 
 
-def check_upload(stream: BinaryIO, name: str) -> tuple[FileType, str]:
+def accepted_message(kinds: Iterable[str]) -> str:
+    """ "Chỉ nhận PDF, TIFF, …" for the accepted kinds, in the order of ``KNOWN_TYPES``."""
+    wanted = set(kinds)
+    return "Chỉ nhận " + ", ".join(t.listed for k, t in KNOWN_TYPES.items() if k in wanted) + "."
+
+
+def check_upload(
+    stream: BinaryIO, name: str, *, accepted: Iterable[str] | None = None
+) -> tuple[FileType, str]:
     """What an upload endpoint calls before storing: (type from the bytes, safe file name).
 
-    Refuses empty files, types we do not take, and names that claim another type.
+    Refuses empty files, types outside ``accepted`` (default: the seven with text extraction;
+    the registry passes ``VANTHU_UPLOAD_TYPES``), and names that claim another type.
     """
-    file_type = detect_stream(stream)
+    kinds = frozenset(TYPES if accepted is None else accepted)
+    file_type = sniff_stream(stream)
+    if file_type is None:
+        raise refuse(f"Không nhận dạng được loại tệp từ nội dung. {accepted_message(kinds)}")
+    if file_type.kind not in kinds:
+        raise refuse(f"Không nhận {file_type.label}. {accepted_message(kinds)}")
     check_claim(file_type, name)
     return file_type, sanitize_filename(name)
+
+
+def upload_kinds(raw: str | Iterable[str]) -> tuple[str, ...]:
+    """The kinds of ``VANTHU_UPLOAD_TYPES`` (a comma-separated string or a list), checked;
+    ``ValueError`` naming the setting for an unknown kind or an empty list."""
+    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    kinds = tuple(dict.fromkeys(str(k).strip().lower() for k in items if str(k).strip()))
+    unknown = [k for k in kinds if k not in KNOWN_TYPES]
+    if unknown or not kinds:
+        raise ValueError(
+            f"VANTHU_UPLOAD_TYPES={raw!r}: phải là một hoặc nhiều loại trong "
+            f"{', '.join(KNOWN_TYPES)}, cách nhau bằng dấu phẩy."
+        )
+    return kinds
 
 
 def check_claim(file_type: FileType, name: str) -> None:
@@ -150,6 +210,12 @@ def _sniff(head: bytes) -> str | None:
         return "png"
     if head.startswith(b"PK\x03\x04"):
         return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2 compound file
+        return "ole"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
     return None
 
 

@@ -6,7 +6,7 @@ Sending inside the installation lives in ``registry.sending``; numbers in ``regi
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +20,7 @@ from vanthu.access import policy
 from vanthu.access.policy import roles_in
 from vanthu.access.reads import leads
 from vanthu.audit.services import record
+from vanthu.capture import detect
 from vanthu.core import workdays
 from vanthu.core.enums import Role, Secrecy, Urgency
 from vanthu.guide.rules import cite
@@ -562,39 +563,59 @@ def may_add_files(actor: User, document: Document) -> bool:
 
 
 def add_file(*, actor: User, document: Document, upload: UploadedFile) -> DocumentFile:
-    """Attach a file: the blob is written and fsynced before the row that names it commits."""
+    """Attach a file: the blob is written and fsynced before the row that names it commits.
+
+    The type comes from the bytes (``VANTHU_UPLOAD_TYPES``, docs/capture.md): anything else, or
+    a name that claims another type, is refused before a byte is stored; the stored name is
+    sanitised and the stored content type is the detected one, never the client's header.
+    """
     require_visible(actor, document)
     if not may_add_files(actor, document):
         raise PermissionDenied(_("Bạn không được đính kèm tệp vào văn bản này."))
     errors = check_zone(secrecy=document.secrecy, summary="", has_files=True)
     limit = settings.VANTHU_MAX_UPLOAD_MB * 1024 * 1024
+    file_type, name = None, ""
     if upload.size is None or upload.size == 0:
         errors["file"] = [_("Tệp rỗng.")]
     elif upload.size > limit:
         errors["file"] = [_("Tệp lớn hơn giới hạn %d MB.") % settings.VANTHU_MAX_UPLOAD_MB]
-    if errors:
+    else:
+        try:
+            file_type, name = detect.check_upload(
+                cast(BinaryIO, upload),
+                upload.name or "",
+                accepted=detect.upload_kinds(settings.VANTHU_UPLOAD_TYPES),
+            )
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors or file_type is None:
         raise ValidationError(errors)
     upload.seek(0)
     # Classified files are encrypted before they touch the disk (docs/security.md).
     stored = files.store(upload, secrecy=document.secrecy)  # type: ignore[arg-type]
-    return _store_file(actor=actor, document=document, upload=upload, stored=stored)
+    return _store_file(
+        actor=actor,
+        document=document,
+        name=name,
+        content_type=file_type.content_type,
+        stored=stored,
+    )
 
 
 @transaction.atomic
 def _store_file(
-    *, actor: User, document: Document, upload: UploadedFile, stored: files.Stored
+    *, actor: User, document: Document, name: str, content_type: str, stored: files.Stored
 ) -> DocumentFile:
     document = Document.objects.select_for_update().get(pk=document.pk)
     last = document.files.aggregate(m=Max("position"))["m"]
-    name = (upload.name or "tep").replace("\\", "/").rsplit("/", 1)[-1][:255]
     sha, size = stored.sha256, stored.size
     file = DocumentFile.objects.create(
         document=document,
         position=(last or 0) + 1,
         sha256=sha,
         size=size,
-        content_type=(upload.content_type or "application/octet-stream")[:150],
-        original_name=name,
+        content_type=content_type,
+        original_name=name[:255],
         uploaded_by=actor,
         **stored.fields(),
     )
