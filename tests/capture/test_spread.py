@@ -1,4 +1,5 @@
-"""One large scan OCR'd as page ranges by separate jobs, merged: the same PDF/A text as one run."""
+"""One large scan (a PDF, or a multi-page TIFF) OCR'd as page ranges by separate jobs, merged:
+the same PDF/A text as one run."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pikepdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
-from tests.capture.scans import SAMPLES, render
+from tests.capture.scans import SAMPLES, render, word_accuracy
 from vanthu.audit.models import Event
 from vanthu.capture import spread
 from vanthu.capture.extract import pdf_page_texts
@@ -139,3 +141,64 @@ def test_bad_range_payload_fails_permanently(db: Any, payload: dict[str, Any]) -
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert not OcrRange.objects.exists()
+
+
+def _tiff(pages: int) -> tuple[bytes, list[Image.Image]]:
+    frames = [render(SAMPLES[i], dpi=150).convert("L") for i in range(pages)]
+    out = io.BytesIO()
+    frames[0].save(
+        out,
+        format="TIFF",
+        save_all=True,
+        append_images=frames[1:],
+        compression="tiff_lzw",
+        dpi=(150, 150),
+    )
+    return out.getvalue(), frames
+
+
+@pytest.mark.slow
+def test_multi_page_tiff_is_spread_across_range_jobs_and_keeps_its_pixels(
+    document: Any, settings: Any
+) -> None:
+    settings.VANTHU_OCR_SPREAD_PAGES = 3
+    settings.VANTHU_OCR_RANGE_PAGES = 2
+    data, frames = _tiff(3)
+    upload = SimpleUploadedFile("ho-so-quet.tif", data, content_type="image/tiff")
+    f = registry.add_file(actor=document.clerk, document=document.doc, upload=upload)
+    jobs.run_pending()
+    f.refresh_from_db()
+    assert f.text_status == TextStatus.DONE, f.text_error
+    assert list(OcrRange.objects.filter(file=f).values_list("first", "last", "done")) == [
+        (1, 2, True),
+        (3, 3, True),
+    ]
+    assert Job.objects.filter(kind="capture.ocr_range", payload__file_id=f.pk).count() == 2
+    assert f.page_count == 3
+    stored = blobstore.path_of(f.pdfa_sha256 or "")
+    texts = pdf_page_texts(stored)
+    for sample, text in zip(SAMPLES[:3], texts, strict=True):  # every page, in its order
+        assert word_accuracy(sample.summary, text, folded=True) > 0.5, text
+    with pikepdf.open(stored) as pdf:
+        assert pdf.open_metadata().pdfa_status == "2B"
+        for page, frame in zip(pdf.pages, frames, strict=True):
+            (image,) = page.get_images().values()
+            kept = pikepdf.PdfImage(image).as_pil_image()
+            assert (kept.mode, kept.size) == (frame.mode, frame.size)
+            assert kept.tobytes() == frame.tobytes()  # the scan's pixels, unchanged
+    assert not (spread.range_root() / str(f.pk)).exists()
+
+
+def test_small_tiff_is_not_spread(document: Any, settings: Any) -> None:
+    settings.VANTHU_OCR_SPREAD_PAGES = 3
+    from vanthu.capture.services import _spread
+
+    f = _upload_as(document, "hai-trang.tif", _tiff(2)[0])
+    assert _spread(f, blobstore.path_of(f.sha256)) is False
+    assert not OcrRange.objects.filter(file=f).exists()
+    assert not spread.source_path(f.pk).exists()
+
+
+def _upload_as(ctx: Any, name: str, data: bytes) -> DocumentFile:
+    upload = SimpleUploadedFile(name, data, content_type="application/octet-stream")
+    return registry.add_file(actor=ctx.clerk, document=ctx.doc, upload=upload)

@@ -48,6 +48,7 @@ WATCHED = (
     "tra-cuu/",
     "bao-quan/",
     "luu-tru/phan/",
+    "so-hoa/",
 )
 
 # Object URLs, by what their arguments name. "document…" kinds must answer 404 to a user not
@@ -155,6 +156,10 @@ COVERED: dict[str, str] = {
     "van-ban/<int:pk>/tep/<int:file_id>/sao-y/": "document",
     # Xem tệp: a file's pages one at a time (docs/capture.md, "Ảnh trang")
     "van-ban/<int:pk>/tep/<int:file_id>/xem/": "document",
+    # the verification queue's "Đã kiểm tra" (docs/capture.md, "Cần kiểm tra chất lượng")
+    "so-hoa/kiem-tra/<int:pk>/tep/<int:file_id>/da-kiem-tra/": "document",
+    # one scan batch's "chờ vào sổ" table (docs/capture.md)
+    "so-hoa/lo/<int:pk>/vao-so/": "batch",
     # preservation (docs/preservation.md): E-ARK packages of a dossier and of a transfer
     "bao-quan/ho-so/<int:pk>/goi-eark.zip": "dossier",
     "bao-quan/nop-luu/<int:pk>/goi-eark.zip": "archive",
@@ -187,6 +192,8 @@ NOT_A_READ_PATH: dict[str, str] = {
     "api/v1/scan-batches/<int:pk>/pause/": "batch control; answers the batch's progress, no "
     "document content",
     "api/v1/scan-batches/<int:pk>/resume/": "as pause",
+    "so-hoa/lo/<int:pk>/tam-dung/": "as the API's pause (POST only)",
+    "so-hoa/lo/<int:pk>/tiep-tuc/": "as the API's resume (POST only)",
     "api/v1/notifications/<int:pk>/read/": "marks the caller's own notification read (another "
     "user's id is 404); notification text never carries a classified summary (tests/notify)",
     "api/v1/saved-filters/<int:pk>/": "DELETE of the caller's own saved filter (a name and a "
@@ -584,6 +591,25 @@ def test_signature_filters_and_badges_leak_nothing(world: World) -> None:
                     assert_no_leak(world, user, found, where, echo=marker, echoes=echoes)
                     if route.startswith("api/"):
                         assert found.json()["count"] == nobody.json()["count"], (where, user)
+
+
+def test_quality_queue_leaks_nothing(world: World) -> None:
+    """The verification queue (``/so-hoa/kiem-tra/``, docs/capture.md): with every file of the
+    world flagged, each user sees exactly the documents they are entitled to (and ordinary ones),
+    never another's summary, file name or page link."""
+    from vanthu.capture.quality import flag
+
+    for d in world.docs.values():
+        DocumentFile.objects.filter(pk=d.file.pk).update(
+            quality_flags=[flag("blank_page", [2]), flag("skewed", [1])]
+        )
+    for user, entitled in ENTITLED.items():
+        answer = web_client(world.users[user]).get("/so-hoa/kiem-tra/")
+        assert answer.status_code == 200, user
+        assert_no_leak(world, user, answer, "/so-hoa/kiem-tra/")
+        page = answer.content.decode().lower()
+        for name in entitled:  # positive control: what they may see is really listed
+            assert world.docs[name].markers[0] in page, (user, name)
 
 
 def test_error_messages_name_nothing_classified(world: World) -> None:

@@ -159,3 +159,20 @@ class OcrRange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_id} p{self.first}-{self.last}"
+
+
+class QualityCheck(models.Model):
+    """A clerk looked at a file's quality flags ("Đã kiểm tra"): it leaves the verification
+    queue (issue 4 §5). The flags seen are kept, as the audit event keeps them."""
+
+    file = models.OneToOneField(
+        "registry.DocumentFile", on_delete=models.CASCADE, related_name="quality_check"
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(auto_now_add=True)
+    flags = models.JSONField(default=list, blank=True)  # the codes shown when it was checked
+
+    def __str__(self) -> str:
+        return f"{self.file_id} {self.checked_at:%d/%m/%Y}"

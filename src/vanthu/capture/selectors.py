@@ -1,4 +1,5 @@
-"""Reads of the capture app: batches and the "chờ vào sổ" queue, through the access policy."""
+"""Reads of the capture app: batches, the "chờ vào sổ" queue and the verification queue, through
+the access policy."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.db.models import QuerySet
 
 from vanthu.access import policy
 from vanthu.orgs.models import User
-from vanthu.registry.models import Document, Status
+from vanthu.registry.models import Document, DocumentFile, Status, TextStatus
 from vanthu.registry.selectors import visible_documents
 
 from .models import ScanBatch
@@ -30,5 +31,20 @@ def pending_scans(user: User) -> QuerySet[Document]:
         visible_documents(user, qs)
         .select_related("scan_item", "organization")
         .prefetch_related("files", "files__signature_check")  # the signature badge
+        .order_by("pk")
+    )
+
+
+def quality_queue(user: User) -> QuerySet[DocumentFile]:
+    """Files with quality flags that nobody has marked "Đã kiểm tra" (cần kiểm tra chất lượng),
+    of the documents ``user`` may see, oldest first (issue 4 §5)."""
+    return (
+        DocumentFile.objects.filter(
+            document__in=visible_documents(user).values("pk"),
+            text_status=TextStatus.DONE,
+            quality_check__isnull=True,
+        )
+        .exclude(quality_flags=[])
+        .select_related("document", "document__document_type")
         .order_by("pk")
     )

@@ -13,17 +13,18 @@ from django.db import transaction
 
 from vanthu.audit.services import record
 from vanthu.core import blobstore, jobs, scratch
-from vanthu.orgs.models import DocumentType
+from vanthu.orgs.models import DocumentType, User
 from vanthu.registry import files
 from vanthu.registry.models import DocumentFile, TextStatus
+from vanthu.registry.services import require_clerk, require_visible
 from vanthu.search.indexing import document_changed
 
 from . import spread
 from .detect import check_claim, detect
 from .extract import extract_pdf, pdf_page_texts
 from .fields import suggest_fields
-from .models import OcrRange
-from .ocr import ocr_pdf
+from .models import OcrRange, QualityCheck
+from .ocr import image_to_pdf, ocr_pdf
 from .pipeline import Captured, capture
 from .quality import assess
 
@@ -139,7 +140,8 @@ def result_summary(f: DocumentFile) -> dict[str, Any]:
 
 
 def _spread(f: DocumentFile, source: Path) -> bool:
-    """Start the range jobs of a large scanned PDF; False when the file is OCR'd in one run.
+    """Start the range jobs of a large scanned PDF or multi-page TIFF; False when the file is
+    OCR'd in one run.
 
     Classified (encrypted) files are never spread: their range outputs would be plaintext
     outside the cipher. Owner-password PDFs are OCR'd from a decrypted copy in one run too."""
@@ -149,11 +151,21 @@ def _spread(f: DocumentFile, source: Path) -> bool:
         return True  # already spread (this job was run again): the ranges are under way
     file_type = detect(source)
     check_claim(file_type, f.original_name)
-    if file_type.kind != "pdf":
-        return False
-    extracted = extract_pdf(source)
-    pages = len(extracted.pages)
-    if not extracted.needs_ocr or extracted.encrypted or pages < spread.spread_pages():
+    if file_type.kind == "tiff":
+        pages = spread.tiff_pages(source)
+        if pages < spread.spread_pages():
+            return False
+        # Wrapped once, as a single run would (ocr.image_to_pdf), where every range job finds it.
+        with scratch.folder("capture") as work:
+            wrapped = Path(work) / "scan.pdf"
+            image_to_pdf(source, wrapped)
+            spread.write_part(wrapped, spread.source_path(f.pk))
+    elif file_type.kind == "pdf":
+        extracted = extract_pdf(source)
+        pages = len(extracted.pages)
+        if not extracted.needs_ocr or extracted.encrypted or pages < spread.spread_pages():
+            return False
+    else:
         return False
     parts = spread.ranges(pages, spread.range_pages())
     with transaction.atomic():
@@ -187,7 +199,8 @@ def ocr_range(*, file_id: int, first: int, last: int) -> OcrRange | None:
         return rng
     started = time.monotonic()
     with scratch.folder("ocr-range") as work:
-        source = files.plaintext_path(f, Path(work))
+        wrapped = spread.source_path(f.pk)  # a spread TIFF, wrapped in a PDF by _spread
+        source = wrapped if wrapped.exists() else files.plaintext_path(f, Path(work))
         try:
             cut = Path(work) / "range.pdf"
             spread.cut(source, first, last, cut)
@@ -248,3 +261,29 @@ def merge_ocr(*, file_id: int) -> DocumentFile | None:
         f = _done(f, result, pdfa_sha)
     shutil.rmtree(spread.range_root() / str(f.pk), ignore_errors=True)
     return f
+
+
+def mark_quality_checked(*, actor: User, file: DocumentFile) -> QualityCheck:
+    """ "Đã kiểm tra": a clerk of the document's organisation has looked at the file's quality
+    flags; it leaves the verification queue. One transaction, one audit event.
+
+    ``file`` must come from a selector that checked the document is visible to ``actor``.
+    """
+    with transaction.atomic():
+        f = DocumentFile.objects.select_for_update().select_related("document").get(pk=file.pk)
+        require_visible(actor, f.document)
+        require_clerk(actor, f.document.organization)
+        if not f.quality_flags or f.text_status != TextStatus.DONE:
+            raise ValidationError({"file": ["Tệp này không có cờ chất lượng cần kiểm tra."]})
+        if QualityCheck.objects.filter(file=f).exists():
+            raise ValidationError({"file": ["Tệp này đã được đánh dấu đã kiểm tra."]})
+        codes = [flag["code"] for flag in f.quality_flags]
+        check = QualityCheck.objects.create(file=f, checked_by=actor, flags=codes)
+        record(
+            action="capture.quality_checked",
+            actor=actor,
+            organization=f.document.organization,
+            obj=f,
+            details={"document": f.document_id, "flags": codes},
+        )
+    return check

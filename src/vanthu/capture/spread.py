@@ -1,6 +1,7 @@
-"""Spreading the OCR of one large scanned PDF across workers (issue 4): pure file functions.
+"""Spreading the OCR of one large scan across workers (issue 4): pure file functions.
 
-A PDF of at least ``spread_pages()`` pages that needs OCR is cut into page ranges of about
+A PDF of at least ``spread_pages()`` pages that needs OCR, or a multi-page TIFF of that many
+frames (wrapped in a PDF first, ``source_path``), is cut into page ranges of about
 ``range_pages()`` pages; each range is OCR'd by its own ``capture.ocr_range`` job on the
 ``ocr`` queue (so N worker processes OCR N ranges at once, and a failed range is retried alone),
 and ``capture.merge_ocr`` joins the ranges' PDF/A outputs, in page order, into one PDF/A.
@@ -17,6 +18,7 @@ from typing import Any
 
 import pikepdf
 from django.conf import settings
+from PIL import Image
 
 from .tesseract_plugin import PageMeasure
 
@@ -56,6 +58,22 @@ def range_root() -> Path:
 
 def part_path(file_id: int, first: int, last: int) -> Path:
     return range_root() / str(file_id) / f"{first:05d}-{last:05d}.pdf"
+
+
+def source_path(file_id: int) -> Path:
+    """A multi-page TIFF wrapped in a PDF (img2pdf, pixels unchanged) once, by the job that
+    spreads it: every range job cuts its pages from this, none converts the whole TIFF again."""
+    return range_root() / str(file_id) / "source.pdf"
+
+
+def tiff_pages(path: Path) -> int:
+    """Frames of a TIFF from its directory chain (no pixel decoded); 1 when Pillow cannot say:
+    the single-run path then refuses a broken or oversized image with its own message."""
+    try:
+        with Image.open(path) as im:
+            return int(getattr(im, "n_frames", 1))
+    except Exception:  # any unreadable or hostile image is the single run's to refuse
+        return 1
 
 
 def cut(source: Path, first: int, last: int, output: Path) -> None:

@@ -13,4 +13,10 @@ urlpatterns = [
     path("vao-so/", views.register_queue, name="register"),
     path("lo/<int:pk>/vao-so/", views.register_queue, name="batch-register"),
     path("do-chinh-xac/", views.accuracy, name="accuracy"),
+    path("kiem-tra/", views.quality_queue, name="quality"),
+    path(
+        "kiem-tra/<int:pk>/tep/<int:file_id>/da-kiem-tra/",
+        views.quality_checked,
+        name="quality-checked",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""Web UI of batch scanning: upload, batches with progress, the "chờ vào sổ" queue."""
+"""Web UI of batch scanning: upload, batches with progress, the "chờ vào sổ" queue, and the
+verification queue (cần kiểm tra chất lượng)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vanthu.core.enums import Secrecy, Urgency
+from vanthu.access.policy import roles_in
+from vanthu.core.enums import Role, Secrecy, Urgency
 from vanthu.orgs.models import DocumentType, User
-from vanthu.registry.models import Document
+from vanthu.registry import selectors as registry_selectors
+from vanthu.registry.models import Document, DocumentFile
 
-from . import batches, registration, selectors
+from . import batches, registration, selectors, services
 from .api import pending_scan_data
 from .models import ScanBatch
 
@@ -211,3 +214,73 @@ def register_queue(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def accuracy(request: HttpRequest) -> HttpResponse:
     """Per field, the share of suggestions the clerks registered unchanged."""
     return render(request, "capture/accuracy.html", {"rows": registration.accuracy(_user(request))})
+
+
+# Page links shown per flag in the verification queue; the viewer pages on from there.
+QUEUE_PAGE_LINKS = 12
+QUEUE_ROWS = 200
+
+
+def _queue_rows(user: User, files: list[DocumentFile]) -> list[dict[str, Any]]:
+    may_check: dict[int, bool] = {}
+    rows = []
+    for f in files:
+        org = f.document.organization_id
+        if org not in may_check:
+            may_check[org] = user.is_superuser or bool(
+                roles_in(user, f.document.organization) & {Role.CLERK, Role.ADMIN}
+            )
+        flags = [
+            {
+                "code": flag.get("code", ""),
+                "label": flag.get("label", ""),
+                "pages": list(flag.get("pages") or [])[:QUEUE_PAGE_LINKS],
+                "more": max(len(flag.get("pages") or []) - QUEUE_PAGE_LINKS, 0),
+            }
+            for flag in f.quality_flags
+        ]
+        rows.append(
+            {"file": f, "document": f.document, "flags": flags, "may_check": may_check[org]}
+        )
+    return rows
+
+
+def _queue(request: HttpRequest, template: str) -> HttpResponse:
+    user = _user(request)
+    files = list(
+        selectors.quality_queue(user).select_related("document__organization")[: QUEUE_ROWS + 1]
+    )
+    return render(
+        request,
+        template,
+        {"rows": _queue_rows(user, files[:QUEUE_ROWS]), "more": len(files) > QUEUE_ROWS},
+    )
+
+
+@login_required
+@require_GET
+def quality_queue(request: HttpRequest) -> HttpResponse:
+    """Cần kiểm tra chất lượng: files with quality flags nobody has checked yet (issue 4 §5)."""
+    return _queue(request, "capture/quality.html")
+
+
+@login_required
+@require_POST
+def quality_checked(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+    """ "Đã kiểm tra": the file leaves the queue. A document the user may not see is 404."""
+    user = _user(request)
+    file = registry_selectors.get_file(user, pk, file_id)
+    try:
+        services.mark_quality_checked(actor=user, file=file)
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("Chỉ văn thư của tổ chức mới đánh dấu đã kiểm tra."))
+    else:
+        messages.success(
+            request, _("Đã đánh dấu đã kiểm tra tệp “%(name)s”.") % {"name": file.original_name}
+        )
+    if request.headers.get("HX-Request"):
+        return _queue(request, "capture/_quality_rows.html")
+    return HttpResponseRedirect(reverse("capture:quality"))
