@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.drafts.conftest import client_for, pdf, post, upload
 from vanthu.audit.models import Event
@@ -183,7 +184,33 @@ def test_bad_uploads_are_refused_with_nothing_stored(people: Any, draft: Any) ->
     )
     assert empty.status_code == 400
     assert empty.json()["file"] == ["Tệp rỗng."]
+    # The type is read from the bytes, as for attached files (docs/capture.md): a text file or
+    # a PNG named .pdf is refused, with nothing stored.
+    before = _stored()
+    text = c.post(
+        url,
+        {"file": SimpleUploadedFile("du-thao.txt", b"van ban thuong", "text/plain")},
+        format="multipart",
+    )
+    assert text.status_code == 400
+    assert "Không nhận dạng được loại tệp" in text.json()["file"][0]
+    png = c.post(
+        url,
+        {"file": SimpleUploadedFile("du-thao.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 64, "image/png")},
+        format="multipart",
+    )
+    assert png.status_code == 400
+    assert "đuôi .pdf" in png.json()["file"][0]
+    assert _stored() == before
     assert DraftVersion.objects.count() == 0
+    # A PDF sent with a wrong header is stored as what its bytes are.
+    ok = c.post(
+        url,
+        {"file": SimpleUploadedFile("du-thao.pdf", b"%PDF-1.4 v", "text/plain")},
+        format="multipart",
+    )
+    assert ok.status_code == 201, ok.content
+    assert DraftVersion.objects.get().content_type == "application/pdf"
 
 
 def test_an_issued_document_takes_no_more_drafting(people: Any, issued: Any) -> None:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from vanthu.access.policy import roles_in
 from vanthu.access.reads import leads
 from vanthu.audit.services import record
+from vanthu.capture.detect import FileType
 from vanthu.core.enums import Secrecy
 from vanthu.drafts.models import (
     Approval,
@@ -36,7 +37,13 @@ from vanthu.drafts.models import (
 from vanthu.orgs.models import User
 from vanthu.registry import files
 from vanthu.registry.models import Direction, Document, Status
-from vanthu.registry.services import check_clearance, check_zone, require_clerk, require_visible
+from vanthu.registry.services import (
+    check_clearance,
+    check_upload,
+    check_zone,
+    require_clerk,
+    require_visible,
+)
 from vanthu.search.indexing import document_changed
 
 Errors = dict[str, list[str]]
@@ -81,12 +88,9 @@ def add_version(
     require_visible(actor, document)
     _require_member(actor, document)
     errors = check_zone(secrecy=document.secrecy, summary="", has_files=True)
-    limit = settings.VANTHU_MAX_UPLOAD_MB * 1024 * 1024
-    if upload.size is None or upload.size == 0:
-        errors["file"] = [_("Tệp rỗng.")]
-    elif upload.size > limit:
-        errors["file"] = [_("Tệp lớn hơn giới hạn %d MB.") % settings.VANTHU_MAX_UPLOAD_MB]
-    if errors:
+    # The same check as every attached file: the type from the bytes (docs/capture.md).
+    file_type, name = check_upload(upload, errors)
+    if errors or file_type is None:
         raise ValidationError(errors)
     # Refuse a wrong state before writing a blob (a blob nobody names is harmless, but useless).
     if document.direction != Direction.OUTGOING:
@@ -94,12 +98,17 @@ def add_version(
     _require_draft(document)
     upload.seek(0)
     stored = files.store(upload, secrecy=document.secrecy)  # type: ignore[arg-type]
-    return _store_version(actor, document, upload, stored, comment.strip())
+    return _store_version(actor, document, file_type, name, stored, comment.strip())
 
 
 @transaction.atomic
 def _store_version(
-    actor: User, document: Document, upload: UploadedFile, stored: files.Stored, comment: str
+    actor: User,
+    document: Document,
+    file_type: FileType,
+    name: str,
+    stored: files.Stored,
+    comment: str,
 ) -> DraftVersion:
     document = _locked_outgoing(actor, document)
     _require_draft(document)
@@ -112,8 +121,8 @@ def _store_version(
         author=actor,
         sha256=stored.sha256,
         size=stored.size,
-        content_type=(upload.content_type or "application/octet-stream")[:150],
-        original_name=(upload.name or "du-thao").replace("\\", "/").rsplit("/", 1)[-1][:255],
+        content_type=file_type.content_type,
+        original_name=name[:255],
         encrypted=bool(fields.get("encrypted", False)),
         plaintext_sha256=str(fields.get("plaintext_sha256", "")),
         key_id=str(fields.get("key_id", "")),

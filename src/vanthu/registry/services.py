@@ -562,6 +562,30 @@ def may_add_files(actor: User, document: Document) -> bool:
     return bool(roles_in(actor, document.organization) & {Role.CLERK, Role.ADMIN})
 
 
+def check_upload(
+    upload: UploadedFile, errors: dict[str, list[str]]
+) -> tuple[detect.FileType | None, str]:
+    """What every user upload is checked for before a byte is stored (attached files, draft
+    versions): not empty, within ``VANTHU_MAX_UPLOAD_MB``, a type of ``VANTHU_UPLOAD_TYPES``
+    read from the bytes, a name that claims no other type. Problems go into ``errors`` under
+    ``file``; answers the detected type (``None`` when refused) and the sanitised name."""
+    limit = settings.VANTHU_MAX_UPLOAD_MB * 1024 * 1024
+    if upload.size is None or upload.size == 0:
+        errors["file"] = [_("Tệp rỗng.")]
+    elif upload.size > limit:
+        errors["file"] = [_("Tệp lớn hơn giới hạn %d MB.") % settings.VANTHU_MAX_UPLOAD_MB]
+    else:
+        try:
+            return detect.check_upload(
+                cast(BinaryIO, upload),
+                upload.name or "",
+                accepted=detect.upload_kinds(settings.VANTHU_UPLOAD_TYPES),
+            )
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    return None, ""
+
+
 def add_file(*, actor: User, document: Document, upload: UploadedFile) -> DocumentFile:
     """Attach a file: the blob is written and fsynced before the row that names it commits.
 
@@ -573,21 +597,7 @@ def add_file(*, actor: User, document: Document, upload: UploadedFile) -> Docume
     if not may_add_files(actor, document):
         raise PermissionDenied(_("Bạn không được đính kèm tệp vào văn bản này."))
     errors = check_zone(secrecy=document.secrecy, summary="", has_files=True)
-    limit = settings.VANTHU_MAX_UPLOAD_MB * 1024 * 1024
-    file_type, name = None, ""
-    if upload.size is None or upload.size == 0:
-        errors["file"] = [_("Tệp rỗng.")]
-    elif upload.size > limit:
-        errors["file"] = [_("Tệp lớn hơn giới hạn %d MB.") % settings.VANTHU_MAX_UPLOAD_MB]
-    else:
-        try:
-            file_type, name = detect.check_upload(
-                cast(BinaryIO, upload),
-                upload.name or "",
-                accepted=detect.upload_kinds(settings.VANTHU_UPLOAD_TYPES),
-            )
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+    file_type, name = check_upload(upload, errors)
     if errors or file_type is None:
         raise ValidationError(errors)
     upload.seek(0)
