@@ -9,6 +9,8 @@
    the same organisation by ``INSERT ... SELECT generate_series``; then the API list (first page,
    deep pages by number and by ``?after=`` cursor, filters), the capped count, the selectors,
    the web list (urgent first) and the inbox are timed, with EXPLAIN plans.
+4. ``BENCH_REGISTRY_OUTGOING`` (100,000) outgoing documents of the committee: the sổ đi web
+   list's page 1 and page 1,000 by number and by cursor (``?after=`` / ``?before=``).
 
 Run: ``.venv/bin/python -m benchmarks bench_registry``. Scratch databases are dropped at the end.
 """
@@ -39,6 +41,8 @@ WORKERS = int(os.environ.get("BENCH_REGISTRY_WORKERS", "4"))
 WORKER_CLASS = os.environ.get("BENCH_REGISTRY_WORKER_CLASS", "sync")
 THREADS = int(os.environ.get("BENCH_REGISTRY_THREADS", "1"))
 DOCS = int(os.environ.get("BENCH_REGISTRY_DOCS", "200000"))
+# Outgoing documents of the same committee (văn bản đi), for the sổ đi list's deep pages.
+OUTGOING_DOCS = int(os.environ.get("BENCH_REGISTRY_OUTGOING", "100000"))
 REPEAT = int(os.environ.get("BENCH_REGISTRY_REPEAT", "15"))
 PGBENCH_SECONDS = int(os.environ.get("BENCH_PGBENCH_SECONDS", "20"))
 PLANS = os.environ.get("BENCH_REGISTRY_PLANS", "1") == "1"
@@ -435,6 +439,60 @@ def generate(org_id: int, register_id: int, type_id: int, specialist_id: int, n:
     return time.perf_counter() - t0
 
 
+def generate_outgoing(people: dict[str, Any], n: int) -> float:
+    """``n`` issued outgoing documents (type CV) of the committee, one a minute back from now
+    (a few share a minute's start, so the order's ties are broken by id); the seconds it took."""
+    from vanthu.orgs.models import DocumentType
+
+    cv = DocumentType.objects.get(code="CV")
+    org_id, author = people["org"].pk, people["specialist"].pk
+    t0 = time.perf_counter()
+    psql_bench(
+        "INSERT INTO registry_document (direction, organization_id, register_id, number,"  # noqa: S608 (integers and constants of this script)
+        " period_key, counter_type_key, number_symbol, document_type_id, issued_date, summary,"
+        " signer, secrecy, urgency, received_at, page_count, channel, sender, status, notes,"
+        " created_by_id, created_at, updated_at) "
+        f"SELECT 'outgoing', {org_id}, NULL, NULL, '', 0, '', {cv.pk}, NULL,"
+        " 'Về việc trả lời công văn số ' || i, 'Nguyễn Văn Ký', 'none', 'normal', NULL, 1,"
+        f" 'paper', 'Thành ủy', CASE WHEN i % 10 = 0 THEN 'draft' ELSE 'sent' END, '', {author},"
+        " now() - (i / 3) * interval '1 minute', now() - (i / 3) * interval '1 minute'"
+        f" FROM generate_series(1, {n}) AS i"
+    )
+    psql_bench("VACUUM ANALYZE registry_document")
+    return time.perf_counter() - t0
+
+
+def outgoing_pages(people: dict[str, Any]) -> None:
+    """The sổ đi web list (views.outgoing): page 1, page 1,000 by number (OFFSET, as a numbered
+    page would read it) and by cursor both ways (views.urgent_pages.OUTGOING), with plans."""
+    from vanthu.registry import selectors
+    from vanthu.registry.views import urgent_pages
+
+    clerk = people["clerk"]
+    qs = selectors.outgoing_list(clerk)
+    listing = urgent_pages.Listing(urgent_pages.OneBlock(qs), urgent_pages.OUTGOING)
+    print(f"\noutgoing documents visible to the clerk: {capped_count(qs):,} (capped count)")
+    edge = listing.rows[49949:50001]
+    if len(edge) < 52:
+        print("fewer than 50,001 outgoing documents: no page 1,000")
+        return
+    at, behind = listing.order.position(edge[0]), listing.order.position(edge[-1])
+    cases = {
+        "page 1 rows": lambda: listing.rows[0:50],
+        "page 1,000 by number (OFFSET 49,950)": lambda: listing.rows[49950:50000],
+        "page 1,000 by cursor (Trang sau)": lambda: urgent_pages.page_after(listing, at, 50),
+        "page 1,000 by cursor (Trang trước)": lambda: urgent_pages.page_before(listing, behind, 50),
+    }
+    for label, fn in cases.items():
+        t0 = time.process_time()
+        wall = timed(fn, max(3, REPEAT // 3) if "OFFSET" in label else REPEAT)
+        cpu = (time.process_time() - t0) / (len(wall) + 1) * 1000
+        print(f"| sổ đi web list {label} | {summary_ms(wall)} | Python CPU {cpu:.1f} ms |")
+    if PLANS:
+        after = next(urgent_pages.OUTGOING.after(qs, at.key))
+        print("\nEXPLAIN ANALYZE, sổ đi page 1,000 by cursor:\n" + explain(after[:51]))
+
+
 def timed(fn: Callable[[], object], repeat: int = REPEAT) -> list[float]:
     fn()  # warm the caches: the figures are for a running server
     out = []
@@ -526,9 +584,10 @@ def lists_at_scale(port: int, people: dict[str, Any]) -> None:
     from vanthu.registry.views import urgent_pages
 
     edge = web[49949:50001]
-    at, behind = urgent_pages.Position.of(edge[0]), urgent_pages.Position.of(edge[-1])
-    forward = timed(lambda: urgent_pages.page_after(web, at, 50))
-    backward = timed(lambda: urgent_pages.page_before(web, behind, 50))
+    listing = urgent_pages.Listing(web, urgent_pages.INCOMING)
+    at, behind = listing.order.position(edge[0]), listing.order.position(edge[-1])
+    forward = timed(lambda: urgent_pages.page_after(listing, at, 50))
+    backward = timed(lambda: urgent_pages.page_before(listing, behind, 50))
     print(f"| web list page 1,000 by cursor (Trang sau) | {summary_ms(forward)} |")
     print(f"| web list page 1,000 by cursor (Trang trước) | {summary_ms(backward)} |")
     print(f"| web list count (capped) | {summary_ms(timed(lambda: capped_count(web.base)))} |")
@@ -568,6 +627,7 @@ def main() -> None:
                 wait_ready(port, people["token"])
                 print(f"load average at the start: {os.getloadavg()[0]:.1f}")
                 lists_at_scale(port, people)
+                outgoing_pages(people)
                 print(f"load average at the end: {os.getloadavg()[0]:.1f}")
                 return
             people = create_people()
@@ -618,6 +678,10 @@ def main() -> None:
                 took = generate_incoming(people, DOCS)
                 print(f"\ngenerated {DOCS:,} documents in {took:.0f} s")
                 lists_at_scale(port, people)
+            if OUTGOING_DOCS:
+                took = generate_outgoing(people, OUTGOING_DOCS)
+                print(f"\ngenerated {OUTGOING_DOCS:,} outgoing documents in {took:.0f} s")
+                outgoing_pages(people)
     finally:
         if server is not None:
             server.terminate()

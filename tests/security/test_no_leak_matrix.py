@@ -660,3 +660,34 @@ def test_web_register_cursor_pages_leak_nothing(world: World, monkeypatch: Any) 
                 answer = c.get(where)
                 assert answer.status_code == 200, (user, where)
                 assert_no_leak(world, user, answer, where)
+
+
+def test_web_outgoing_cursor_pages_leak_nothing(world: World, monkeypatch: Any) -> None:
+    """The sổ đi web list's cursor pages (``/van-ban/di/?after=`` / ``?before=``,
+    views.urgent_pages ``OUTGOING``): walked page by page, and forged to start right beside the
+    classified outgoing document, they show nobody a document they are not entitled to."""
+    from vanthu.registry.views import common as registry_common
+    from vanthu.registry.views.urgent_pages import OUTGOING, Position
+
+    monkeypatch.setattr(registry_common, "PAGE_SIZE", 1)
+    forged = []
+    for d in world.docs.values():
+        created, pk = OUTGOING.key_of(d.document)
+        for delta in (-1, 0, 1):
+            forged += [(name, Position(0, created, pk + delta)) for name in ("after", "before")]
+    for user in ENTITLED:
+        c = client(world.users[user], "van-ban/di/")
+        url: str | None = "/van-ban/di/"
+        walked = 0
+        while url is not None and walked < 20:
+            answer = c.get(url)
+            assert answer.status_code == 200, (user, url)
+            assert_no_leak(world, user, answer, url)
+            found = re.search(r'href="\?([^"]*after=[^"]+)"', answer.content.decode())
+            url = "/van-ban/di/?" + found.group(1).replace("&amp;", "&") if found else None
+            walked += 1
+        for name, at in forged:
+            where = f"/van-ban/di/?{name}={at.encode()}"
+            answer = c.get(where)
+            assert answer.status_code == 200, (user, where)
+            assert_no_leak(world, user, answer, where)

@@ -256,6 +256,9 @@ class Document(models.Model):
             # The lists' ORDER BY (-period_key, -number, -pk), walked backwards: page 1 of
             # 1,000,000 documents reads 50 rows instead of sorting all (docs/benchmarks.md).
             models.Index(fields=["period_key", "number", "id"], name="doc_list_order"),
+            # The sổ đi list's order (-created_at, -pk), walked backwards from the newest row
+            # or from a cursor (views.urgent_pages.OUTGOING); migration 0012.
+            models.Index(fields=["direction", "created_at", "id"], name="doc_outgoing_order"),
             # The web list's first blocks (views.reads.UrgentFirst): open urgent documents of
             # one urgency in register order, without walking the whole register to find them.
             models.Index(

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from vanthu.core.enums import Role, Urgency
-from vanthu.core.keyset import BadCursor
 from vanthu.registry import selectors, sending, services
 from vanthu.registry.forms import (
     AssignForm,
@@ -28,13 +27,12 @@ from vanthu.registry.forms import (
     ReturnForm,
 )
 from vanthu.registry.models import Assignment, Direction, Document, Status, TextStatus
-from vanthu.registry.views import common, reads, urgent_pages
+from vanthu.registry.views import reads, urgent_pages
 from vanthu.registry.views.common import (
     SIGNATURE_CHOICES,
     actor,
     audit_read,
     history_rows,
-    paginate,
     query_without_page,
     run_action,
     service_errors,
@@ -72,14 +70,15 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
         q=filters["q"],
         signature=signature,
     )
-    page, notice = _list_page(request, rows)
+    listing = urgent_pages.Listing(rows, urgent_pages.INCOMING)
+    page, notice = urgent_pages.list_page(request, listing)
     return render(
         request,
         "registry/incoming_list.html",
         {
             "page": page,
             "page_notice": notice,
-            "nav": _navigation(page),
+            "nav": urgent_pages.navigation(page, urgent_pages.INCOMING),
             "filters": filters,
             "statuses": INCOMING_STATUSES,
             "urgencies": Urgency.choices,
@@ -90,72 +89,6 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
             "page_query": query_without_page(request, "after", "before"),
         },
     )
-
-
-def _list_page(request: HttpRequest, rows: reads.UrgentFirst) -> tuple[Any, str]:
-    """The page asked for and, when it cannot be given, the notice shown above the first page.
-
-    ``?after=`` / ``?before=`` (cursors, any depth) or ``?trang=`` (the first
-    ``NUMBERED_PAGES`` pages, counted); docs/registry.md, "Lists"."""
-    for name, read in (("after", urgent_pages.page_after), ("before", urgent_pages.page_before)):
-        raw = request.GET.get(name)
-        if raw is None:
-            continue
-        try:
-            at = urgent_pages.Position.decode(raw)
-        except BadCursor:
-            return paginate(request, rows, counted=rows.base, number=1), _(
-                "Liên kết trang không hợp lệ; danh sách hiển thị từ trang đầu."
-            )
-        page = read(rows, at, common.PAGE_SIZE)
-        if page is not None:
-            return page, ""
-        if name == "after":
-            return paginate(request, rows, counted=rows.base, number=1), _(
-                "Không còn văn bản sau vị trí này (danh sách đã thay đổi); danh sách hiển thị "
-                "từ trang đầu."
-            )
-        # Before the first page's rows there is only the first page.
-        return paginate(request, rows, counted=rows.base, number=1), ""
-    raw = request.GET.get("trang", "1")
-    if raw.isdigit() and int(raw) > urgent_pages.NUMBERED_PAGES:
-        return paginate(request, rows, counted=rows.base, number=1), _(
-            "Chỉ mở được theo số trang đến trang %(n)s. Hãy dùng «Trang sau» hoặc lọc theo "
-            "năm, trạng thái; danh sách hiển thị từ trang đầu."
-        ) % {"n": urgent_pages.NUMBERED_PAGES}
-    return paginate(request, rows, counted=rows.base), ""
-
-
-def _navigation(page: Any) -> dict[str, Any]:
-    """The links under the list: "Trang trước" / "Trang sau" and the first pages' numbers.
-
-    "Trang sau" is always a cursor (the next page costs the same at any depth); "Trang trước"
-    is a number on the numbered pages and a cursor on the others."""
-    if isinstance(page, urgent_pages.CursorPage):
-        return {
-            "cursor": True,
-            "next_after": page.next_after,
-            "previous_before": page.previous_before,
-            "previous_number": None,
-            "numbers": [],
-            "current": None,
-        }
-    paginator = page.paginator
-    # Above the capped count the pages known to exist: those counted, and this one's next.
-    last = paginator.num_pages
-    if not paginator.count_exact:
-        last = max(last, page.number + 1 if page.has_next() else page.number)
-    rows = list(page.object_list)
-    return {
-        "cursor": False,
-        "next_after": (
-            urgent_pages.Position.of(rows[-1]).encode() if page.has_next() and rows else None
-        ),
-        "previous_before": None,
-        "previous_number": page.number - 1 if page.has_previous() else None,
-        "numbers": list(range(1, min(last, urgent_pages.NUMBERED_PAGES) + 1)),
-        "current": page.number,
-    }
 
 
 @login_required

@@ -20,13 +20,12 @@ from vanthu.orgs.models import Organization
 from vanthu.registry import selectors, sending, services
 from vanthu.registry.forms import FileForm, OutgoingForm, add_service_errors
 from vanthu.registry.models import Direction, Document, Status, TextStatus
-from vanthu.registry.views import reads
+from vanthu.registry.views import reads, urgent_pages
 from vanthu.registry.views.common import (
     SIGNATURE_CHOICES,
     actor,
     audit_read,
     history_rows,
-    paginate,
     query_without_page,
     run_action,
     show_denied,
@@ -47,17 +46,22 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.outgoing_list(user, status=status or None, signature=signature or None)
     # The row's badge "Chữ ký số không đạt" (docs/signatures.md, "Lists").
     qs = qs.annotate(signature_failed=signature_selectors.failed_flag())
+    # Numbered pages 1–20, then cursors (the same pages as the sổ đến; docs/registry.md).
+    listing = urgent_pages.Listing(urgent_pages.OneBlock(qs), urgent_pages.OUTGOING)
+    page, notice = urgent_pages.list_page(request, listing)
     return render(
         request,
         "registry/outgoing_list.html",
         {
-            "page": paginate(request, qs),
+            "page": page,
+            "page_notice": notice,
+            "nav": urgent_pages.navigation(page, urgent_pages.OUTGOING),
             "status": status,
             "statuses": OUTGOING_STATUSES,
             "signature": chosen,
             "signature_filters": SIGNATURE_CHOICES,
             "signature_error": signature_error,
-            "page_query": query_without_page(request),
+            "page_query": query_without_page(request, "after", "before"),
         },
     )
 
