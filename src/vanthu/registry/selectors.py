@@ -57,6 +57,9 @@ def _listed(user: User, qs: QuerySet[Document], plain: Q) -> QuerySet[Document]:
     """
     if connection.vendor == "postgresql":
         return visible_row_by_row(user, qs.filter(plain))
+    # The organisations the user may see, on the outer query too (``policy.organization_bound``:
+    # an empty Q for a scope of more than a few organisations).
+    plain &= policy.organization_bound(user)
     return visible_documents(user, qs.filter(plain)).filter(plain)
 
 
