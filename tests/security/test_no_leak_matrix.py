@@ -151,8 +151,10 @@ COVERED: dict[str, str] = {
     "van-ban/di/<int:pk>/thay-the-thu-hoi/": "document",
     # the organisation's signature (docs/signatures.md; POST only)
     "api/v1/outgoing/<int:pk>/sign/": "document",
+    "api/v1/outgoing/<int:pk>/sign-personal/": "document",
     "api/v1/documents/<int:pk>/files/<int:file_id>/certified-copy/": "document",
     "van-ban/di/<int:pk>/ky-so/": "document",
+    "van-ban/di/<int:pk>/ky-so-ca-nhan/": "document",
     "van-ban/<int:pk>/tep/<int:file_id>/sao-y/": "document",
     # Xem tệp: a file's pages one at a time (docs/capture.md, "Ảnh trang")
     "van-ban/<int:pk>/tep/<int:file_id>/xem/": "document",

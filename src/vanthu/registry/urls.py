@@ -30,5 +30,10 @@ urlpatterns = [
     path("di/<int:pk>/ban-hanh/", outgoing.outgoing_issue, name="outgoing-issue"),
     path("di/<int:pk>/gui/", outgoing.outgoing_send, name="outgoing-send"),
     path("di/<int:pk>/ky-so/", signing.outgoing_sign, name="outgoing-sign"),
+    path(
+        "di/<int:pk>/ky-so-ca-nhan/",
+        signing.outgoing_sign_personal,
+        name="outgoing-sign-personal",
+    ),
     path("cua-toi/", inbox.my_work, name="inbox"),
 ]

@@ -157,3 +157,55 @@ class OrganizationSignature(models.Model):
     def copy_symbol(self) -> str:
         """ "05/SY" (NĐ 30 Phụ lục III: SY is the abbreviation of a sao y)."""
         return f"{self.copy_number:02d}/SY" if self.copy_number else ""
+
+
+class PersonalSignature(models.Model):
+    """The competent person's own signature (ký số cá nhân, NĐ 30 Điều 13 and 32) on a draft
+    outgoing document's PDF, made with their key: the signed file is a new DocumentFile next to
+    its source (which stays), and the one the office numbers and signs for the organisation."""
+
+    source = models.ForeignKey(
+        DocumentFile, on_delete=models.PROTECT, related_name="personal_signatures"
+    )
+    signed = models.OneToOneField(
+        DocumentFile, on_delete=models.PROTECT, related_name="personal_signing"
+    )
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    # Who signed (the document keeps the signer only as a name) and the certificate's subject.
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    certificate_subject = models.CharField(_("chủ thể chứng thư"), max_length=255)
+    signed_at = models.DateTimeField(_("thời điểm ký"))
+    level = models.CharField(_("mức PAdES"), max_length=5, choices=Level.choices, default="B-B")
+    level_note = models.TextField(_("ghi chú về mức chữ ký"), blank=True)
+
+    objects = models.Manager["PersonalSignature"]()
+
+    class Meta:
+        verbose_name = _("chữ ký số cá nhân")
+        verbose_name_plural = _("chữ ký số cá nhân")
+
+    def __str__(self) -> str:
+        return f"personal {self.source_id} -> {self.signed_id}"
+
+
+class HandwrittenSignature(models.Model):
+    """A person's handwritten signature image (Phụ lục I: blue, PNG, transparent background),
+    drawn in the box of their personal signatures. Checked by ``exchange.signing.png_image``."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="handwritten_signature"
+    )
+    image = models.BinaryField(_("ảnh chữ ký"))
+    sha256 = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(_("cập nhật lúc"))
+
+    objects = models.Manager["HandwrittenSignature"]()
+
+    class Meta:
+        verbose_name = _("ảnh chữ ký")
+        verbose_name_plural = _("ảnh chữ ký")
+
+    def __str__(self) -> str:
+        return f"signature image of {self.user_id}"

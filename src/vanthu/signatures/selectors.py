@@ -16,7 +16,7 @@ from vanthu.exchange.verify import FAILED, State
 from vanthu.orgs.models import User
 from vanthu.registry.models import Direction, Document, DocumentFile, Status
 
-from .models import FileSignature, OrganizationSignature
+from .models import FileSignature, OrganizationSignature, PersonalSignature
 
 # The values of ``?signature=`` on the document lists: the document's worst file decides.
 FAILED_VALUE = "failed"
@@ -79,14 +79,22 @@ def _is_pdf(f: DocumentFile) -> bool:
 
 
 def file_actions(user: User, document: Document, files: list[DocumentFile]) -> FileActions:
-    """Only call with a document already checked visible to ``user``. One query. The buttons
+    """Only call with a document already checked visible to ``user``. Two queries. The buttons
     are a convenience: the services check everything again."""
     actions = FileActions()
     rows = OrganizationSignature.objects.filter(
         Q(source__document=document) | Q(signed__document=document)
     ).values_list("source_id", "signed_id", "kind", "copy_number")
     sources: set[int] = set()
+    # A draft the competent person signed: its personally signed file is the one to go on.
+    for source, signed in PersonalSignature.objects.filter(
+        Q(source__document=document) | Q(signed__document=document)
+    ).values_list("source_id", "signed_id"):
+        sources.add(source)
+        actions.made[signed] = str(_("Bản ký số cá nhân"))
+    organization_made: set[int] = set()
     for source, signed, kind, number in rows:
+        organization_made.add(signed)
         sources.add(source)
         if kind == OrganizationSignature.Kind.CERTIFIED_COPY:
             actions.made[signed] = str(_("Bản sao y số %02d/SY") % number)
@@ -95,7 +103,7 @@ def file_actions(user: User, document: Document, files: list[DocumentFile]) -> F
     if Role.CLERK not in policy.roles_in(user, document.organization):
         return actions
     open_files = [
-        f for f in files if _is_pdf(f) and f.pk not in sources and f.pk not in actions.made
+        f for f in files if _is_pdf(f) and f.pk not in sources and f.pk not in organization_made
     ]
     issued = document.status in (Status.ISSUED, Status.SENT) and bool(document.number_symbol)
     if document.direction == Direction.OUTGOING and issued:

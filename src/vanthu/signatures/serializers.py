@@ -68,3 +68,26 @@ class OrganizationSignatureOut(serializers.Serializer[Any]):
     level = serializers.ChoiceField(choices=Level.choices)
     level_note = serializers.CharField()
     signature = FileSignatureOut(source="signed.signature_check")
+
+
+class SignPersonalIn(serializers.Serializer[Any]):
+    """The signer's own key for this one signing (never stored): ``key`` a PKCS#12 file,
+    ``passphrase`` its password; ``file`` by default the document's first PDF not signed yet;
+    ``image`` their handwritten signature (PNG, transparent), kept for their next signings."""
+
+    file = serializers.IntegerField(required=False, min_value=1)
+    key = serializers.FileField(allow_empty_file=True)
+    passphrase = serializers.CharField(max_length=1024, trim_whitespace=False, allow_blank=True)
+    image = serializers.FileField(required=False, allow_empty_file=True)
+
+
+class PersonalSignatureOut(serializers.Serializer[Any]):
+    """A file the competent person signed: the new file, its source, and its check."""
+
+    id = serializers.IntegerField()
+    source_file = serializers.IntegerField(source="source_id")
+    file = SignedFileOut(source="signed")
+    signed_at = serializers.DateTimeField()
+    level = serializers.ChoiceField(choices=Level.choices)
+    level_note = serializers.CharField()
+    signature = FileSignatureOut(source="signed.signature_check")

@@ -38,7 +38,7 @@ from vanthu.orgs.models import Organization, User
 from vanthu.registry import files, numbering
 from vanthu.registry.models import Direction, Document, DocumentFile, Status
 
-from .models import FileSignature, OrganizationSignature
+from .models import FileSignature, OrganizationSignature, PersonalSignature
 from .seals import seal_for
 from .services import PDF_MAGIC, record_check
 
@@ -82,15 +82,23 @@ def _file_errors(document: Document, f: DocumentFile | None) -> Errors:
         return {"file": [_("Đây là tệp đã được cơ quan ký số; hãy chọn tệp gốc.")]}
     if OrganizationSignature.objects.filter(source=f).exists():
         return {"file": [_("Tệp này đã được ký số của cơ quan.")]}
+    if PersonalSignature.objects.filter(source=f).exists():
+        return {"file": [_("Đây là dự thảo trước khi ký; hãy chọn tệp đã ký số cá nhân.")]}
     return {}
 
 
 def _pick(document: Document, file_id: int | None) -> DocumentFile | None:
-    """The file asked for, or the document's first PDF that the organisation did not sign."""
+    """The file asked for, or the document's first PDF that the organisation did not sign.
+
+    A draft the competent person signed is left out: its personally signed file is the
+    document (``signatures.personal``)."""
     if file_id is not None:
         return DocumentFile.objects.filter(pk=file_id, document=document).first()
     signed = OrganizationSignature.objects.filter(signed__document=document).values("signed")
-    candidates = document.files.exclude(pk__in=signed).order_by("position", "pk")
+    drafts = PersonalSignature.objects.filter(source__document=document).values("source")
+    candidates = (
+        document.files.exclude(pk__in=signed).exclude(pk__in=drafts).order_by("position", "pk")
+    )
     return next((f for f in candidates if _is_pdf(f)), None)
 
 

@@ -8,6 +8,7 @@ nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from vanthu.registry import selectors
@@ -23,7 +25,9 @@ from vanthu.registry.models import Direction, Document
 from vanthu.registry.views import incoming, outgoing
 from vanthu.registry.views.common import actor
 
+from .personal import PersonallySigned, require_signer, sign_personal
 from .sign import Signed, certify_copy, sign_outgoing
+from .uploads import keep_uploads_in_memory, read_upload
 
 
 class _Refusal(forms.Form):
@@ -42,8 +46,8 @@ def _detail(document: Document) -> str:
 def _run(
     request: HttpRequest,
     document: Document,
-    call: Callable[[], Signed],
-    done: Callable[[Signed], str],
+    call: Callable[[], Signed | PersonallySigned],
+    done: Callable[[Any], str],
 ) -> HttpResponse:
     status = 400
     refusal = _Refusal({})
@@ -104,5 +108,50 @@ def certified_copy(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
         lambda s: (
             _("Đã sao y bản chính: bản sao số %(symbol)s, tệp “%(name)s”.")
             % {"symbol": s.signing.copy_symbol, "name": s.file.original_name}
+        ),
+    )
+
+
+@csrf_exempt  # checked below, once the uploads are set to stay in memory (Django's docs)
+@login_required
+@require_POST
+def outgoing_sign_personal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ký số cá nhân: the signer signs the draft with their own key (never stored)."""
+    keep_uploads_in_memory(request)
+    return _sign_personal(request, pk)
+
+
+@csrf_protect
+def _sign_personal(request: HttpRequest, pk: int) -> HttpResponse:
+    user = actor(request)
+    document = selectors.get_document(user, pk, Direction.OUTGOING)
+    raw = (request.POST.get("file") or "").strip()
+    file_id = _file_id(raw) if raw else None
+    if raw and file_id is None:
+        file_id = 0
+    key = read_upload(request.FILES.get("key"))
+    passphrase = request.POST.get("passphrase") or ""
+    image = read_upload(request.FILES.get("image"))
+
+    def call() -> PersonallySigned:
+        require_signer(user, document)  # 403 before any input is looked at
+        if key is None:
+            raise ValidationError({"key": [_("Hãy chọn tệp khóa ký số (.p12, .pfx).")]})
+        return sign_personal(
+            actor=user,
+            document=document,
+            file_id=file_id,
+            p12_bytes=key,
+            passphrase=passphrase[:1024],
+            image=image,
+        )
+
+    return _run(
+        request,
+        document,
+        call,
+        lambda s: (
+            _("Đã ký số cá nhân: tệp mới “%(name)s” (%(state)s).")
+            % {"name": s.file.original_name, "state": s.check.get_state_display()}
         ),
     )

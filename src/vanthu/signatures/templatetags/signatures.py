@@ -98,3 +98,16 @@ def signing_of(actions: object, file: object) -> dict[str, object]:
         "sign": pk in getattr(actions, "sign", set()),
         "copy": pk in getattr(actions, "copy", set()),
     }
+
+
+@register.inclusion_tag("signatures/_personal_form.html", takes_context=True)
+def personal_signing(context: template.Context, document: object) -> dict[str, object]:
+    """The "Ký số cá nhân" form on a draft outgoing document's page, for its signer only."""
+    from vanthu.orgs.models import User
+    from vanthu.registry.models import Document
+    from vanthu.signatures.personal import offer
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    f = offer(user, document) if isinstance(user, User) and isinstance(document, Document) else None
+    return {"doc": document, "target": f, "csrf_token": context.get("csrf_token")}
