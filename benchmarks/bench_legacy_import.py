@@ -4,15 +4,18 @@
    merged title, the NĐ 30 header, half the rows typed in TCVN3, dates as text and as serials.
 2. For each backend (SQLite in a scratch data folder; PostgreSQL ``vanthu_bench_legacy_<pid>``
    when 127.0.0.1:5432 answers): ``migrate``, then a child process imports the file for real
-   (one transaction, search index included) and reports its CPU time (``time.process_time``:
-   what the budget is judged on, since a shared machine's load stretches wall time), wall time
-   and its own peak RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss``). On PostgreSQL the
-   CPU time is the importing process's only, not the server's.
+   (one transaction, search index included) and reports its wall time, its own CPU time
+   (``time.process_time``, every thread of it), the CPU time of its PostgreSQL backend
+   (``/proc/<pid>/schedstat`` of ``pg_backend_pid()``: the server is local; 0 on SQLite, whose
+   work is in the client's) and its peak RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss``),
+   with the load average before and after. The budget is wall time on a quiet machine; on a
+   shared one the CPU times say what the run cost whatever the load: the wall time cannot be
+   below the larger of the two, and the import overlaps them (legacy/storing.py).
 
 Run: ``.venv/bin/python -m benchmarks bench_legacy_import``. Scratch databases are dropped.
 ``BENCH_LEGACY_BACKENDS=sqlite`` (or ``postgresql``) runs one backend; ``BENCH_LEGACY_PROFILE=N``
 prints the N top lines of a cProfile of the import to stderr (``BENCH_LEGACY_SORT=tottime``
-to sort by own time).
+to sort by own time; the storing thread is not profiled).
 """
 
 from __future__ import annotations
@@ -38,21 +41,36 @@ import cProfile, io, json, os, pstats, resource, sys, time
 from pathlib import Path
 import django
 django.setup()
+from django.db import connection
 from vanthu.legacy.services import import_register
 from vanthu.orgs.models import Organization, Position, User
+
+
+def server_cpu():
+    # CPU seconds of this process's PostgreSQL backend so far (0 on SQLite).
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+
+
 org = Organization.objects.create(code="TU", name="Thành ủy", symbol="TU", kind="committee")
 org.path = Organization.segment(org.pk)
 org.save()
 user = User.objects.create(username="vanthu", organization=org)
 Position.objects.create(user=user, organization=org, role="clerk")
 profiler = cProfile.Profile() if os.environ.get("BENCH_LEGACY_PROFILE") else None
-started, cpu = time.monotonic(), time.process_time()
+load = os.getloadavg()[0]
+started, cpu, server = time.monotonic(), time.process_time(), server_cpu()
 if profiler is not None:
     profiler.enable()
 result = import_register(actor=user, organization=org, direction="incoming", path=Path(sys.argv[1]))
 if profiler is not None:
     profiler.disable()
 seconds, cpu = time.monotonic() - started, time.process_time() - cpu
+server = server_cpu() - server
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 if profiler is not None:
     out = io.StringIO()
@@ -60,8 +78,9 @@ if profiler is not None:
     stats.sort_stats(os.environ.get("BENCH_LEGACY_SORT", "cumulative"))
     stats.print_stats(int(os.environ.get("BENCH_LEGACY_PROFILE", "40")))
     print(out.getvalue(), file=sys.stderr)
-print(json.dumps({"seconds": seconds, "cpu": cpu, "rows": result.total, "taken": result.taken,
-    "refused": result.refused, "peak_rss_mb": peak}))
+print(json.dumps({"seconds": seconds, "cpu": cpu, "server_cpu": server, "rows": result.total,
+    "taken": result.taken, "refused": result.refused, "peak_rss_mb": peak,
+    "load": [load, os.getloadavg()[0]]}))
 """
 
 
@@ -114,12 +133,15 @@ def run_backend(name: str, env: dict[str, str], path: Path) -> dict[str, float]:
         text=True,
     )
     numbers = json.loads(out.stdout.strip().splitlines()[-1])
-    ok = numbers["cpu"] < LIMIT_SECONDS and numbers["peak_rss_mb"] < LIMIT_MB
+    wall_ok = numbers["seconds"] < LIMIT_SECONDS
+    memory_ok = numbers["peak_rss_mb"] < LIMIT_MB
     print(
         f"{name}: {numbers['rows']:,} rows ({numbers['taken']:,} taken) in "
-        f"{numbers['cpu']:.1f} s CPU ({numbers['rows'] / numbers['cpu']:,.0f} rows/s), "
-        f"{numbers['seconds']:.1f} s wall, peak RSS {numbers['peak_rss_mb']:.0f} MB  "
-        f"[{'OK' if ok else 'OVER BUDGET'} on CPU time]",
+        f"{numbers['seconds']:.1f} s wall ({numbers['rows'] / numbers['seconds']:,.0f} rows/s); "
+        f"CPU: client {numbers['cpu']:.1f} s, server {numbers['server_cpu']:.1f} s; "
+        f"peak RSS {numbers['peak_rss_mb']:.0f} MB; load average "
+        f"{numbers['load'][0]:.1f} → {numbers['load'][1]:.1f}  "
+        f"[wall {'OK' if wall_ok else 'OVER'}, memory {'OK' if memory_ok else 'OVER'}]",
         flush=True,
     )
     return dict(numbers)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from tests.legacy.conftest import client_for, incoming_rows, write_xlsx
 from vanthu.core.text import encode_legacy
+from vanthu.legacy import services
 from vanthu.legacy.inserting import insert_documents
 from vanthu.legacy.services import import_register
 from vanthu.orgs.models import DocumentType
@@ -68,7 +69,7 @@ def _index_rows(ids: list[int]) -> list[tuple[Any, ...]]:
     marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {col}, folded, exact, symbol, sender FROM {backends.TABLE} "  # noqa: S608
+            f"SELECT {col}, folded, exact, symbol, sender, access FROM {backends.TABLE} "  # noqa: S608
             f"WHERE {col} IN ({marks}) ORDER BY {col}",
             ids,
         )
@@ -76,8 +77,11 @@ def _index_rows(ids: list[int]) -> list[tuple[Any, ...]]:
 
 
 def test_imported_entries_equal_what_a_reindex_writes(
-    clerk: Any, city: Any, tmp_path: Path
+    clerk: Any, city: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Chunks of 5: on PostgreSQL written by the storing thread while the next is judged, each
+    # chunk's entries streamed by COPY as they are built (legacy/storing.py).
+    monkeypatch.setattr(services, "CHUNK", 5)
     rows = incoming_rows(12)
     # Issuers matched to a known organisation (its name goes into the entry), TCVN3 cells,
     # notes and recipients, and a type named in its own column.

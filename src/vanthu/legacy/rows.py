@@ -22,7 +22,7 @@ from vanthu.legacy.values import (
     parse_int,
     parse_symbol,
 )
-from vanthu.orgs.models import DocumentType, Organization, User
+from vanthu.orgs.models import DocumentType, Organization
 from vanthu.registry.models import ALL_TYPES, Channel, Direction, Document, Status
 
 TEXT_FIELDS = {
@@ -113,7 +113,6 @@ class RowBuilder:
         self.today = today
         self.decoders = {f: ColumnDecoder() for f in self.mapping if f in TEXT_FIELDS}
         self.encodings: Counter[str] = Counter()
-        self.actor: User | None = None
         self._dates: dict[tuple[type, Any], datetime.date | str | None] = {}
         self._midnight: dict[datetime.date, datetime.datetime] = {}
 

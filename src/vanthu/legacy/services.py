@@ -18,21 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanthu.audit.services import record
 from vanthu.legacy import columns
-from vanthu.legacy.inserting import insert_documents
 from vanthu.legacy.models import ImportBatch, ImportProfile
 from vanthu.legacy.reading import Row, Source, open_source, refuse
 from vanthu.legacy.rows import Catalogue, RowBuilder, RowOutcome
+from vanthu.legacy.storing import ChunkStore, Stored
 from vanthu.orgs.models import Organization, User
 from vanthu.registry.models import Direction, Document, Register
 from vanthu.registry.services import require_clerk
-from vanthu.reports.summary import track as track_counts
-from vanthu.search.indexing import index_created
 
 CHUNK = 2000
 REPORT_HEADER = ["Dòng", "Kết quả", "Lý do / ghi chú", "Số", "Số, ký hiệu", "Ngày", "Trích yếu"]
@@ -246,9 +244,11 @@ def import_register(
         with report_path.open("w", encoding="utf-8-sig", newline="") as report_file:
             report = csv.writer(report_file)
             report.writerow(REPORT_HEADER)
+            done = _Progress(progress, source, started)
             if dry_run:
                 for chunk in _chunks(rows, CHUNK):
-                    _judge_chunk(run, chunk, None, result, report, source, started, progress)
+                    _judge_chunk(run, chunk, result, report)
+                    done(len(chunk))
             else:
                 try:
                     _store_all(
@@ -256,9 +256,7 @@ def import_register(
                         rows=rows,
                         result=result,
                         report=report,
-                        source=source,
-                        started=started,
-                        progress=progress,
+                        stored=done,
                         actor=actor,
                         organization=organization,
                         direction=direction,
@@ -279,35 +277,32 @@ def _rows_after(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
     yield from rest
 
 
-def _judge_chunk(
-    run: _Run,
-    chunk: list[Row],
-    register: Register | None,
-    result: ImportResult,
-    report: Any,
-    source: Source,
-    started: float,
-    progress: Progress | None,
-) -> None:
+def _judge_chunk(run: _Run, chunk: list[Row], result: ImportResult, report: Any) -> list[Document]:
+    """Judge ``chunk``, write its report lines, count it; return the documents taken."""
     outcomes = [run.judge(row) for row in chunk]
     documents = [o.document for o in outcomes if o.document is not None]
-    if register is not None and documents:
-        for doc in documents:
-            doc.register = register
-            doc.created_by = run.builder.actor
-        insert_documents(documents, register)
-        # In the same transaction: rolled back with the rows, searchable at once on commit;
-        # built from the objects in hand (index_created), the same entries as a re-index.
-        index_created(documents)
-        track_counts([d.pk for d in documents])  # the dashboard's counts, same transaction
     for outcome in outcomes:
         report.writerow(_report_line(outcome))
     result.total += len(outcomes)
     result.taken += len(documents)
     result.refused += len(outcomes) - len(documents)
-    if progress is not None:
-        elapsed = max(time.monotonic() - started, 1e-6)
-        progress(result.total, max(source.total, result.total), result.total / elapsed)
+    return documents
+
+
+class _Progress:
+    """Calls ``progress(done, total, rate)`` as rows are judged (dry run) or stored."""
+
+    def __init__(self, progress: Progress | None, source: Source, started: float) -> None:
+        self.progress = progress
+        self.source = source
+        self.started = started
+        self.done = 0
+
+    def __call__(self, rows: int) -> None:
+        self.done += rows
+        if self.progress is not None:
+            elapsed = max(time.monotonic() - self.started, 1e-6)
+            self.progress(self.done, max(self.source.total, self.done), self.done / elapsed)
 
 
 @transaction.atomic
@@ -317,9 +312,7 @@ def _store_all(
     rows: Iterator[Row],
     result: ImportResult,
     report: Any,
-    source: Source,
-    started: float,
-    progress: Progress | None,
+    stored: Stored,
     actor: User,
     organization: Organization,
     direction: str,
@@ -342,9 +335,18 @@ def _store_all(
         is_default=False,
         closed=True,
     )
-    run.builder.actor = actor
-    for chunk in _chunks(rows, CHUNK):
-        _judge_chunk(run, chunk, register, result, report, source, started, progress)
+    # PostgreSQL: a thread writes chunk N while this one judges chunk N+1 (storing.py).
+    store = ChunkStore(
+        register=register, actor=actor, stored=stored, thread=connection.vendor == "postgresql"
+    )
+    store.start()
+    try:
+        for chunk in _chunks(rows, CHUNK):
+            store.put(_judge_chunk(run, chunk, result, report), len(chunk))
+    except BaseException:
+        store.abandon()
+        raise
+    store.close()
     _remember(
         organization=organization,
         direction=direction,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +58,7 @@ def id_column() -> str:
 # --- writing -------------------------------------------------------------------------------
 
 
-def _insert_sqlite(cursor: Any, entries: Sequence[Entry]) -> None:
+def _insert_sqlite(cursor: Any, entries: Iterable[Entry]) -> None:
     """The FTS5 rows of ``entries`` (rowid = document id): each column its tokens, spaced."""
     cursor.executemany(
         f"INSERT INTO {TABLE} (rowid, folded, exact, symbol, sender, access) "
@@ -152,42 +152,15 @@ def tsvector(tokens: Sequence[str]) -> str:
     return " ".join(f"{_lexeme(t)}:{','.join(map(str, p))}" for t, p in positions.items())
 
 
-def upsert_many(entries: Sequence[Entry]) -> None:
-    """:func:`upsert` for large batches (the legacy import): the same rows, built cheaper.
-
-    On PostgreSQL each distinct token is quoted once per process (:func:`tsvector_cached`)
-    instead of at every occurrence; SQLite rows are plain strings and go through upsert().
-    """
-    if not entries:
-        return
-    if vendor() != "postgresql":
-        upsert(entries)
-        return
-    delete([e.document_id for e in entries])
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {TABLE} (document_id, folded, exact, symbol, sender, access) "
-            "VALUES (%s, %s::tsvector, %s::tsvector, %s::tsvector, %s::tsvector, %s::tsvector)",
-            [
-                (
-                    e.document_id,
-                    tsvector_cached(e.folded),
-                    tsvector_cached(e.exact),
-                    tsvector_cached(e.symbol),
-                    tsvector_cached(e.sender),
-                    tsvector_cached(e.access),
-                )
-                for e in entries
-            ],
-        )
-
-
-def append(entries: Sequence[Entry]) -> None:
+def append(entries: Iterable[Entry]) -> None:
     """Write entries of documents that have none yet (a first build, a bulk load): no delete.
 
-    PostgreSQL: one ``COPY`` of the same tsvector literals as :func:`upsert_many` (the server
-    parses them as it parses the INSERT's casts); SQLite: one ``executemany``. The caller holds
-    the transaction: one per chunk keeps memory and the WAL bounded.
+    PostgreSQL: one ``COPY`` of the same tsvector literals as :func:`upsert` writes, each
+    distinct token quoted once per process (:func:`tsvector_cached`); the server parses them
+    as it parses the INSERT's casts, and indexes the rows already sent while later ones are
+    built (``entries`` may be a generator). SQLite: one ``executemany``. A document that has
+    an entry already is refused (the id is the table's key). The caller holds the
+    transaction: one per chunk keeps memory and the WAL bounded.
     """
     if not entries:
         return
@@ -195,7 +168,10 @@ def append(entries: Sequence[Entry]) -> None:
         with connection.cursor() as cursor:
             _insert_sqlite(cursor, entries)
         return
+    # The psycopg cursor under Django's (COPY is no DB-API call), its errors raised as
+    # Django's, as every other statement's are.
     with (
+        connection.wrap_database_errors,
         connection.cursor() as cursor,
         cursor.cursor.copy(
             f"COPY {TABLE} (document_id, folded, exact, symbol, sender, access) FROM STDIN"

@@ -268,13 +268,15 @@ def _write_pending(rows: Sequence[tuple[int, int]]) -> None:
 
 
 def index_created(documents: Sequence[Document]) -> int:
-    """Upsert the entries of ``documents`` just saved in the current transaction, in bulk.
+    """Write the entries of ``documents`` created in the current transaction, in bulk.
 
     The same entries as :func:`index_documents` (tests/legacy/test_search_entries.py compares
     them), built from the objects in hand instead of re-reading each row: each document's
     ``document_type`` and ``organization`` must be loaded or cached (the bulk creator holds
     them); issuers' names and file texts are read in one query each. For bulk creators such as
     the legacy import, where re-reading every row was a quarter of the cost of indexing it.
+    New documents have no entry yet, so the entries are appended (PostgreSQL: one COPY), built
+    one by one as the rows go, so the server indexes the first while the next are built.
     """
     if not documents:
         return 0
@@ -282,17 +284,17 @@ def index_created(documents: Sequence[Document]) -> int:
     sender_ids = {d.sender_organization_id for d in documents} - {None}
     names = dict(Organization.objects.filter(pk__in=sender_ids).values_list("pk", "name"))
     texts = _file_texts(ids)
-    entries = [
+    entries = (
         _entry(
             d,
             texts.get(d.pk, []),
             names.get(d.sender_organization_id) if d.sender_organization_id else None,
         )
         for d in documents
-    ]
+    )
     with transaction.atomic():
-        backends.upsert_many(entries)
-    return len(entries)
+        backends.append(entries)
+    return len(documents)
 
 
 def index_document(document_id: int) -> None:
