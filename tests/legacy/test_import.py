@@ -21,6 +21,7 @@ from tests.legacy.conftest import (
     write_xlsx,
 )
 from vanthu.audit.models import Event
+from vanthu.core.text import encode_legacy
 from vanthu.legacy.models import ImportBatch, ImportProfile
 from vanthu.legacy.services import import_register
 from vanthu.orgs.models import DocumentType
@@ -281,3 +282,30 @@ def test_command_runs_dry_then_real(clerk: Any, tmp_path: Path, capsys: Any) -> 
             "--user",
             clerk.username,
         )
+
+
+def test_ten_years_of_tcvn3_registers_are_found_by_search(clerk: Any, tmp_path: Path) -> None:
+    """Issue 10, "done when": an office imports ten years of old Excel registers typed in
+    TCVN3 (one file a year, each numbered from 1) and finds them by search."""
+    topics = ["thi đua khen thưởng", "kiểm tra, giám sát", "tổ chức đại hội"]
+    for year in range(2010, 2020):
+        rows = incoming_rows(3, year=year)
+        for i, row in enumerate(rows):
+            row[2] = encode_legacy("Văn phòng Tỉnh ủy", "tcvn3")
+            row[3] = f"{year - 2000}{i}-CV/VPTU"
+            row[5] = encode_legacy(f"Công văn về {topics[i]} năm {year}", "tcvn3")
+        path = write_xlsx(tmp_path / f"so-den-{year}.xlsx", rows)
+        result = import_register(
+            actor=clerk, organization=clerk.organization, direction=Direction.INCOMING, path=path
+        )
+        assert (result.taken, result.encodings.get("tcvn3", 0) > 0) == (3, True)
+    imported = Document.objects.filter(organization=clerk.organization, notes__contains="sổ cũ")
+    assert imported.count() == 30
+    assert sorted({d.period_key for d in imported}) == [str(y) for y in range(2010, 2020)]
+    client = client_for(clerk)
+    for query, year in (("thi đua khen thưởng năm 2013", 2013), ("dai hoi nam 2019", 2019)):
+        found = client.get("/api/v1/search/", {"q": query}).json()["results"]
+        summaries = [Document.objects.get(pk=hit["id"]).summary for hit in found]
+        assert any(str(year) in s for s in summaries), (query, summaries)
+    hits = client.get("/api/v1/search/", {"q": "coquan:tinh uy", "page_size": 50}).json()
+    assert hits["count"] == 30
