@@ -132,6 +132,9 @@ def test_moving_an_organisation_rewrites_its_subtree(
             actor=admin, organization=city.cb1, data={"parent": city.du2}
         )
     assert f"t{city.du2.pk}" in _tokens(doc) and f"t{city.du1.pk}" not in _tokens(doc)
+    # The next request loads each user afresh: the policy keeps a user's positions and the ids
+    # of their scope on the user object for one request (policy.organization_ids).
+    leader1, leader2 = (User.objects.get(pk=u.pk) for u in (leader1, leader2))
     for user in (leader1, leader2):
         matching = Document.objects.filter(pk=doc.pk)
         assert _ids(user, "biên bản") == set(visible(user, matching).values_list("pk", flat=True))
