@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanthu.audit.services import record
+from vanthu.capture.detect import sanitize_filename
 from vanthu.exchange import dsig, edxml
 from vanthu.exchange.models import Partner, ReceivedPackage, ReceivedStatus
 from vanthu.orgs.models import DocumentType, Organization
@@ -384,7 +385,8 @@ def _create_incoming(
             size=stored.size,
             **stored.fields(),
             content_type=attachment.content_type[:150],
-            original_name=attachment.name.replace("\\", "/").rsplit("/", 1)[-1][:255],
+            # The upload sanitiser: directories, control characters and "." / ".." go.
+            original_name=sanitize_filename(attachment.name),
             uploaded_by=partner.service_user,
         )
         _enqueue_text_extraction(file)
