@@ -112,6 +112,7 @@ COVERED: dict[str, str] = {
     "ho-so/<int:pk>/": "dossier",
     "ho-so/<int:pk>/ket-thuc/": "dossier",
     "ho-so/<int:pk>/mo-lai/": "dossier",
+    "ho-so/<int:pk>/che-do-su-dung/": "dossier",
     "api/v1/registers/<int:pk>/print/": "register",
     "bao-cao/so/<int:pk>/in/": "register",
     "van-ban/den/goi-y/<str:field>/": "suggest",
@@ -184,6 +185,7 @@ NOT_A_READ_PATH: dict[str, str] = {
     "api/v1/dossiers/<int:pk>/close/": "closing a dossier answers its fields only (covered "
     "by the dossier detail in the matrix)",
     "api/v1/dossiers/<int:pk>/reopen/": "as close",
+    "api/v1/dossiers/<int:pk>/access-regime/": "as close",
     "api/v1/transfers/<int:pk>/": "archive transfers list dossier codes, not document content",
     "api/v1/transfers/<int:pk>/accept/": "as transfers",
     "api/v1/transfers/<int:pk>/return/": "as transfers",

@@ -78,6 +78,7 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
             "page_count",
             "sheet_count",
             "secrecy",
+            "access_regime",
             "notes",
             "created_by",
         ]
@@ -94,6 +95,12 @@ class DossierCreateSerializer(serializers.Serializer[Any]):
     responsible = serializers.IntegerField(required=False, allow_null=True)
     organization = serializers.IntegerField(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
+    # Chế độ sử dụng, "01"/"02"/"03" (checked by the service, with Vietnamese errors).
+    access_regime = serializers.CharField(required=False, allow_blank=True)
+
+
+class AccessRegimeSerializer(serializers.Serializer[Any]):
+    access_regime = serializers.CharField(allow_blank=True, help_text="01, 02 or 03")
 
 
 class DossierDocumentSerializer(serializers.Serializer[Any]):
@@ -264,6 +271,19 @@ class DossierReopen(APIView):
         ser.is_valid(raise_exception=True)
         dossier = services.reopen_dossier(
             actor=actor, dossier=dossier, reason=ser.validated_data["reason"]
+        )
+        return Response(DossierSerializer(dossier).data)
+
+
+class DossierAccessRegime(APIView):
+    @extend_schema(request=AccessRegimeSerializer, responses=DossierSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        actor = acting_user(request)
+        dossier = selectors.get_dossier(actor, pk)
+        ser = AccessRegimeSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        dossier = services.set_access_regime(
+            actor=actor, dossier=dossier, access_regime=ser.validated_data["access_regime"]
         )
         return Response(DossierSerializer(dossier).data)
 

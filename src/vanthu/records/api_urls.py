@@ -22,6 +22,11 @@ urlpatterns = [
     ),
     path("dossiers/<int:pk>/close/", api.DossierClose.as_view(), name="api-dossier-close"),
     path("dossiers/<int:pk>/reopen/", api.DossierReopen.as_view(), name="api-dossier-reopen"),
+    path(
+        "dossiers/<int:pk>/access-regime/",
+        api.DossierAccessRegime.as_view(),
+        name="api-dossier-access-regime",
+    ),
     path("file-plans/", plan_api.FilePlanList.as_view(), name="api-file-plans"),
     path("file-plans/copy/", plan_api.FilePlanCopy.as_view(), name="api-file-plan-copy"),
     path("file-plans/<int:pk>/", plan_api.FilePlanDetail.as_view(), name="api-file-plan"),

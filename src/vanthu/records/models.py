@@ -268,6 +268,14 @@ class FilePlanItem(models.Model):
         return f"{self.code} {self.title}"
 
 
+class AccessRegime(models.TextChoices):
+    """Chế độ sử dụng of a dossier (TT 05/2025 `mode`; domain.md §3.3, §4.3)."""
+
+    PUBLIC = "01", _("Công khai")
+    CONDITIONAL = "02", _("Sử dụng có điều kiện")
+    SECRET = "03", _("Mật")
+
+
 class Dossier(models.Model):
     """Hồ sơ: documents about one matter, kept together without copying them."""
 
@@ -313,6 +321,15 @@ class Dossier(models.Model):
         _("độ mật"), max_length=20, choices=Secrecy.choices, default=Secrecy.NONE
     )
     notes = models.TextField(_("ghi chú"), blank=True)
+    # Who may ask to use it (docs/archive.md, "Access requests"). Set by the services: 03 as
+    # soon as the dossier is classified, and never 01/02 while it is (``regime`` reads it so
+    # even for a row written around them).
+    access_regime = models.CharField(
+        _("chế độ sử dụng"),
+        max_length=2,
+        choices=AccessRegime.choices,
+        default=AccessRegime.PUBLIC,
+    )
     # The archive's state, stored so that the due list filters a column instead of running
     # NOT EXISTS over every closed dossier (docs/benchmarks.md, archive). Written only by the
     # archive services, in the transaction that changes the transfer or the giữ lại.
@@ -428,6 +445,11 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def regime(self) -> str:
+        """The access regime in force: 03 (mật) for a classified dossier whatever is stored."""
+        return AccessRegime.SECRET if self.secrecy != Secrecy.NONE else self.access_regime
 
     @property
     def is_permanent(self) -> bool:

@@ -21,4 +21,5 @@ urlpatterns = [
     path("<int:pk>/", views.dossier_detail, name="detail"),
     path("<int:pk>/ket-thuc/", views.dossier_close, name="close"),
     path("<int:pk>/mo-lai/", views.dossier_reopen, name="reopen"),
+    path("<int:pk>/che-do-su-dung/", views.dossier_access_regime, name="access-regime"),
 ]

@@ -23,7 +23,7 @@ from vanthu.archive import selectors as archive_selectors
 from vanthu.core.keyset import AFTER, BadCursor, cursor_for, keyset_page, order_keys
 from vanthu.orgs.models import DocumentType, Organization, User
 from vanthu.records import selectors, services
-from vanthu.records.models import Dossier, FilePlan, FilePlanHeading, FilePlanItem
+from vanthu.records.models import AccessRegime, Dossier, FilePlan, FilePlanHeading, FilePlanItem
 from vanthu.records.services.bulk import BulkFilingError, add_documents
 from vanthu.records.services.common import RECORD_KEEPERS, leads, roles_in
 from vanthu.records.services.year_end import close_year, open_next_year, transfer_year
@@ -158,7 +158,23 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dossier": dossier,
             "entries": selectors.dossier_entries(user, dossier),
             "can_reopen": leads(user, dossier.organization),
+            "regimes": AccessRegime.choices,
         },
+    )
+
+
+@login_required
+@require_POST
+def dossier_access_regime(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    dossier = selectors.get_dossier(user, pk)
+    return _act(
+        request,
+        f"/ho-so/{pk}/",
+        lambda d: f"Đã đặt chế độ sử dụng của hồ sơ {d.code}: {d.get_access_regime_display()}.",
+        lambda: services.set_access_regime(
+            actor=user, dossier=dossier, access_regime=request.POST.get("access_regime", "")
+        ),
     )
 
 

@@ -6,6 +6,7 @@ from vanthu.records.services.dossiers import (
     create_dossier,
     remove_document,
     reopen_dossier,
+    set_access_regime,
 )
 from vanthu.records.services.file_plans import (
     add_heading,
@@ -30,4 +31,5 @@ __all__ = [
     "plan_counts",
     "remove_document",
     "reopen_dossier",
+    "set_access_regime",
 ]

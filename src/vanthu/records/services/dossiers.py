@@ -17,7 +17,7 @@ from vanthu.audit.services import record
 from vanthu.core.enums import Secrecy
 from vanthu.guide.rules import cite
 from vanthu.orgs.models import Organization, User
-from vanthu.records.models import Dossier, DossierDocument, FilePlan, FilePlanItem
+from vanthu.records.models import AccessRegime, Dossier, DossierDocument, FilePlan, FilePlanItem
 from vanthu.records.services.common import (
     Errors,
     check_year,
@@ -77,6 +77,23 @@ def _refresh(dossier: Dossier) -> None:
     for d in documents:
         if Secrecy.rank(d.secrecy) > Secrecy.rank(dossier.secrecy):
             dossier.secrecy = d.secrecy
+    # A classified dossier is used under the "mật" regime only (TT 05/2025 chế độ sử dụng).
+    if dossier.secrecy != Secrecy.NONE:
+        dossier.access_regime = AccessRegime.SECRET
+
+
+def clean_regime(value: object, secrecy: str, errors: Errors) -> str:
+    """The chế độ sử dụng asked for, checked: one of the codes, and 03 for classified ones."""
+    if value in (None, ""):
+        return AccessRegime.SECRET if secrecy != Secrecy.NONE else AccessRegime.PUBLIC
+    if value not in AccessRegime.values:
+        errors["access_regime"] = [
+            _("Chế độ sử dụng phải là 01 (công khai), 02 (sử dụng có điều kiện) hoặc 03 (mật).")
+        ]
+        return ""
+    if secrecy != Secrecy.NONE and value != AccessRegime.SECRET:
+        errors["access_regime"] = [_("Hồ sơ có độ mật chỉ được đặt chế độ sử dụng Mật (03).")]
+    return str(value)
 
 
 def _duplicate(code: str, year: object) -> str:
@@ -128,6 +145,7 @@ def create_dossier(*, actor: User, organization: Organization, data: dict[str, A
         responsible = actor
     elif not is_member(responsible, organization):
         errors["responsible"] = [_("Người lập hồ sơ phải công tác tại tổ chức này.")]
+    regime = clean_regime(data.get("access_regime"), Secrecy.NONE, errors)
     taken = Dossier.objects.filter(organization=organization, year=year, code=code)
     if code and "code" not in errors and year and taken.exists():
         errors["code"] = [_duplicate(code, year)]
@@ -146,6 +164,7 @@ def create_dossier(*, actor: User, organization: Organization, data: dict[str, A
                 responsible=responsible,
                 opened_at=timezone.now(),
                 notes=(data.get("notes") or "").strip(),
+                access_regime=regime,
                 created_by=actor,
             )
     except IntegrityError as exc:
@@ -157,6 +176,30 @@ def create_dossier(*, actor: User, organization: Organization, data: dict[str, A
         organization=organization,
         obj=dossier,
         details={"code": code, "year": year, "plan_item": item.pk if item else None},
+    )
+    return dossier
+
+
+@transaction.atomic
+def set_access_regime(*, actor: User, dossier: Dossier, access_regime: object) -> Dossier:
+    """Change the chế độ sử dụng (the dossier's editors); a classified dossier stays 03."""
+    dossier = _locked(dossier)
+    require_editor(actor, dossier)
+    errors: Errors = {}
+    regime = clean_regime(access_regime if access_regime != "" else None, dossier.secrecy, errors)
+    if access_regime in (None, ""):
+        errors["access_regime"] = [_("Phải chọn chế độ sử dụng.")]
+    if errors:
+        raise ValidationError(errors)
+    before = dossier.access_regime
+    dossier.access_regime = regime
+    dossier.save(update_fields=["access_regime", "updated_at"])
+    record(
+        action="records.dossier.access_regime",
+        actor=actor,
+        organization=dossier.organization,
+        obj=dossier,
+        details={"access_regime": [before, regime]},
     )
     return dossier
 
