@@ -94,6 +94,7 @@ def test_a_request_is_as_secret_as_its_dossiers_are_stored(office: Office) -> No
         purpose="Tra cứu",
         mode="read",
         days=3,
+        addressed_to=office.leader,  # classified: addressed to a cleared head
     )
     assert AccessRequest.objects.get(pk=made.pk).secrecy == "confidential"
     # So the uncleared specialist of the same office does not see it, in the list or by id.

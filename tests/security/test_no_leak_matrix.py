@@ -382,6 +382,20 @@ def world(city: Any, make_user: Any, settings: Any) -> World:
         f"/api/v1/dossiers/{dossier_id}/documents/", {"document": d1.pk}, format="json"
     )
     assert added.status_code == 201, added.content
+    # A classified access request (docs/archive.md), addressed to the head: its purpose names
+    # D1, so the request lists must hide it from everyone not entitled to D1 (the uncleared).
+    asked = client_for(users["clerk_tu"]).post(
+        "/api/v1/access-requests/",
+        {
+            "dossiers": [dossier_id],
+            "purpose": f"Đọc {_word('d1')}",
+            "mode": "read",
+            "days": 3,
+            "addressed_to": users["leader_tu"].pk,
+        },
+        format="json",
+    )
+    assert asked.status_code == 201, asked.content
     from vanthu.search.indexing import index_documents
 
     index_documents([d.document.pk for d in docs.values()] + [ordinary.pk])
@@ -533,6 +547,7 @@ def test_lists_counts_and_pages_leak_nothing(world: World) -> None:
     lists = [r for r in discovered() if not has_args(r) and r not in NOT_SWEPT]
     assert "api/v1/incoming/" in lists and "api/v1/search/" in lists
     assert "luu-tru/phan/den-han/" in lists and "luu-tru/phan/huy/" in lists
+    assert "api/v1/access-requests/" in lists and "luu-tru/phan/khai-thac/" in lists
     for user in ENTITLED:
         for route in lists:
             c = client(world.users[user], route)

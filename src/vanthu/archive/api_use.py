@@ -18,6 +18,7 @@ from vanthu.archive import selectors_more, services_copy, services_reading, serv
 from vanthu.archive.api import acting_user
 from vanthu.archive.models import AccessRequest, UseEntry
 from vanthu.capture.pages import PAGE_WIDTH, parse_width
+from vanthu.orgs.models import User
 from vanthu.records.api import organization_for
 from vanthu.records.models import Dossier
 
@@ -44,6 +45,7 @@ class AccessRequestSerializer(serializers.ModelSerializer[AccessRequest]):
             "decision_note",
             "valid_until",
             "returned_at",
+            "addressed_to",
             "dossiers",
         ]
         read_only_fields = fields
@@ -58,6 +60,8 @@ class AccessRequestCreateSerializer(serializers.Serializer[Any]):
     purpose = serializers.CharField(allow_blank=True)
     mode = serializers.CharField(allow_blank=True)
     days = serializers.IntegerField()
+    # The head who decides; required when a dossier is classified (docs/archive.md).
+    addressed_to = serializers.IntegerField(required=False, allow_null=True)
 
 
 class DecideSerializer(serializers.Serializer[Any]):
@@ -112,6 +116,9 @@ class AccessRequestList(generics.ListAPIView[AccessRequest]):
         ser.is_valid(raise_exception=True)
         v = ser.validated_data
         found = {d.pk: d for d in Dossier.objects.filter(pk__in=v["dossiers"])}
+        head = v.get("addressed_to")
+        # An id that is no user is refused by the service with the same words as a wrong one.
+        addressed_to = (User.objects.filter(pk=head).first() or User(pk=head)) if head else None
         created = services_use.create_request(
             actor=acting_user(request),
             organization=organization_for(request, v.get("organization")),
@@ -120,6 +127,7 @@ class AccessRequestList(generics.ListAPIView[AccessRequest]):
             purpose=v["purpose"],
             mode=v["mode"],
             days=v["days"],
+            addressed_to=addressed_to,
         )
         return Response(AccessRequestSerializer(created).data, status=status.HTTP_201_CREATED)
 

@@ -54,8 +54,19 @@ class AccessRequest(models.Model):
     # End of the reading period, or the due date of a loan.
     valid_until = models.DateTimeField(_("hết hạn"), null=True, blank=True)
     returned_at = models.DateTimeField(_("ngày trả"), null=True, blank=True)
+    # The head to whom the request is addressed (a leader of the organisation cleared for its
+    # secrecy): required for classified or "mật" material, and then the only one who may
+    # decide. A participant, so that the need-to-know does not hide the request from them.
+    addressed_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người duyệt"),
+    )
 
-    access = AccessSpec(participants=("requester", "decided_by"))
+    access = AccessSpec(participants=("requester", "decided_by", "addressed_to"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -100,7 +111,7 @@ class UseEntry(models.Model):
     access = AccessSpec(
         org_field="request__organization",
         secrecy_field="request__secrecy",
-        participants=("request__requester", "request__decided_by"),
+        participants=("request__requester", "request__decided_by", "request__addressed_to"),
     )
 
     class Meta:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from vanthu.access import policy
@@ -19,7 +19,8 @@ from vanthu.archive.models import (
     StorageLocation,
     UseEntry,
 )
-from vanthu.orgs.models import User
+from vanthu.core.enums import Role
+from vanthu.orgs.models import Organization, User
 from vanthu.records.models import Dossier
 
 
@@ -105,6 +106,27 @@ def requests(user: User, *, status: str | None = None) -> QuerySet[AccessRequest
         qs = qs.filter(status=status)
     seen = policy.visible(user, AccessRequest.objects.filter(pk=OuterRef("pk")))
     return qs.filter(Exists(seen))
+
+
+def heads(organization: Organization | None) -> QuerySet[User]:
+    """The leaders of ``organization`` today, whom a request may be addressed to (the form's
+    choices; the service checks the role and the clearance again for the request's level)."""
+    if organization is None:
+        return User.objects.none()
+    today = timezone.localdate()
+    current = (Q(positions__start_date__isnull=True) | Q(positions__start_date__lte=today)) & (
+        Q(positions__end_date__isnull=True) | Q(positions__end_date__gte=today)
+    )
+    return (
+        User.objects.filter(
+            current,
+            is_active=True,
+            positions__organization=organization,
+            positions__role=Role.LEADER,
+        )
+        .distinct()
+        .order_by("username")
+    )
 
 
 def get_request(user: User, pk: int) -> AccessRequest:

@@ -7,20 +7,36 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vanthu.access import policy
+from vanthu.access.models import Grant
 from vanthu.archive.models import AccessRequest, AccessRequestItem, UseEntry
 from vanthu.archive.models_use import MAX_READING_DAYS
 from vanthu.archive.services_storage import require_other_leader
 from vanthu.audit.services import record
 from vanthu.core.enums import Secrecy
 from vanthu.orgs.models import Organization, User
-from vanthu.records.models import Dossier
+from vanthu.records.models import AccessRegime, Dossier, DossierDocument
 from vanthu.records.services.common import Errors, require_member
+from vanthu.registry.models import Document
+
+# A dossier "sử dụng có điều kiện" (02) is asked for with a stated purpose, not a word or two.
+MIN_CONDITIONAL_PURPOSE = 30
+
+
+def may_decide_classified(user: User, organization: Organization, secrecy: str) -> bool:
+    """A head the request may be addressed to: a leader of the organisation (or above it)
+    whose clearance covers the request's secrecy."""
+    return (
+        user.is_active
+        and policy.leads(user, organization)
+        and Secrecy.rank(user.clearance) >= Secrecy.rank(secrecy)
+    )
 
 
 @transaction.atomic
@@ -32,8 +48,10 @@ def create_request(
     purpose: str,
     mode: str,
     days: int,
+    addressed_to: User | None = None,
 ) -> AccessRequest:
-    """Phiếu yêu cầu: who (the actor), purpose, which dossiers, how, for how many days."""
+    """Phiếu yêu cầu: who (the actor), purpose, which dossiers, how, for how many days, and
+    to which head (required for classified material: only that head decides it)."""
     require_member(actor, organization)
     errors: Errors = {}
     if not dossiers:
@@ -52,6 +70,43 @@ def create_request(
         errors["mode"] = [_("Hình thức khai thác không hợp lệ.")]
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_READING_DAYS:
         errors["days"] = [_("Thời hạn khai thác từ 1 đến 15 ngày.")]
+    # As stored now, not as the caller's objects say: a document filed since they were
+    # read may have raised a dossier's secrecy, and the request must be as secret.
+    stored = list(Dossier.objects.filter(pk__in=[d.pk for d in dossiers]))
+    secrecy = max((d.secrecy for d in stored), key=Secrecy.rank, default=Secrecy.NONE)
+    if Secrecy.rank(actor.clearance) < Secrecy.rank(secrecy):
+        policy.raise_404()  # mật: only users cleared for the level (the policy says so too)
+    regimes = {d.regime for d in stored}
+    restricted = regimes & {AccessRegime.CONDITIONAL, AccessRegime.SECRET}
+    if restricted and mode == AccessRequest.Mode.COPY:
+        # TT 05/2025 Điều 37–42: the uncertified "BẢN SAO" is the free copy of open
+        # material; of restricted material only a certified copy, issued after approval.
+        errors["mode"] = [
+            _(
+                "Hồ sơ sử dụng có điều kiện hoặc mật không được cấp bản sao không xác thực; "
+                "hãy yêu cầu bản sao có xác thực."
+            )
+        ]
+    short = len((purpose or "").strip()) < MIN_CONDITIONAL_PURPOSE
+    if AccessRegime.CONDITIONAL in regimes and short and "purpose" not in errors:
+        errors["purpose"] = [
+            _("Hồ sơ sử dụng có điều kiện: phải ghi rõ mục đích khai thác (ít nhất %s ký tự).")
+            % MIN_CONDITIONAL_PURPOSE
+        ]
+    if addressed_to is not None and (
+        addressed_to.pk == actor.pk
+        or not may_decide_classified(addressed_to, organization, secrecy)
+    ):
+        errors["addressed_to"] = [
+            _(
+                "Người duyệt phải là lãnh đạo của tổ chức (không phải người yêu cầu), "
+                "được tiếp cận độ mật của hồ sơ."
+            )
+        ]
+    elif addressed_to is None and AccessRegime.SECRET in regimes:
+        errors["addressed_to"] = [
+            _("Hồ sơ mật: phải chọn lãnh đạo có thẩm quyền duyệt phiếu yêu cầu.")
+        ]
     if errors:
         raise ValidationError(errors)
     request = AccessRequest.objects.create(
@@ -60,14 +115,8 @@ def create_request(
         purpose=purpose.strip(),
         mode=mode,
         days=days,
-        # As stored now, not as the caller's objects say: a document filed since they were
-        # read may have raised a dossier's secrecy, and the request must be as secret.
-        secrecy=max(
-            Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).values_list(
-                "secrecy", flat=True
-            ),
-            key=Secrecy.rank,
-        ),
+        secrecy=secrecy,
+        addressed_to=addressed_to,
     )
     AccessRequestItem.objects.bulk_create(
         AccessRequestItem(request=request, dossier=d) for d in dossiers
@@ -77,7 +126,11 @@ def create_request(
         actor=actor,
         organization=organization,
         obj=request,
-        details={"dossiers": [d.pk for d in dossiers], "mode": mode},
+        details={
+            "dossiers": [d.pk for d in dossiers],
+            "mode": mode,
+            "addressed_to": addressed_to.pk if addressed_to else None,
+        },
     )
     return request
 
@@ -95,9 +148,16 @@ def _locked(actor: User, request: AccessRequest) -> AccessRequest:
 def decide_request(
     *, actor: User, request: AccessRequest, approve: bool, note: str = ""
 ) -> AccessRequest:
-    """Approval by a leader of the organisation who is not the requester; the period starts."""
+    """Approval by a leader of the organisation who is not the requester; the period starts.
+
+    A request addressed to a head is decided by that head only (the others of a classified
+    one do not even see it); approving a classified one grants the requester its classified
+    dossiers and their classified documents until the end of the period (``access.Grant``
+    with an expiry, so the policy itself closes them)."""
     request = _locked(actor, request)
     require_other_leader(actor, request.organization, request.requester_id)
+    if request.addressed_to_id is not None and actor.pk != request.addressed_to_id:
+        raise PermissionDenied(_("Chỉ lãnh đạo được gửi phiếu yêu cầu mới được duyệt."))
     if request.status != AccessRequest.Status.SUBMITTED:
         raise ValidationError({"status": [_("Phiếu yêu cầu đã được xử lý.")]})
     if not approve and not note.strip():
@@ -120,6 +180,8 @@ def decide_request(
             )
             for i in request.items.all()
         )
+        if request.secrecy != Secrecy.NONE:
+            _grant_for_period(actor, request)
     record(
         action="archive.use.approve" if approve else "archive.use.refuse",
         actor=actor,
@@ -127,6 +189,37 @@ def decide_request(
         obj=request,
     )
     return request
+
+
+def _grant_for_period(actor: User, request: AccessRequest) -> None:
+    """Need-to-know for the reading period: the classified dossiers of the request and the
+    classified documents filed in them, for the requester, expiring with ``valid_until``."""
+    dossier_ids = list(
+        Dossier.objects.filter(pk__in=request.items.values("dossier"))
+        .exclude(secrecy=Secrecy.NONE)
+        .values_list("pk", flat=True)
+    )
+    document_ids = list(
+        Document.objects.filter(
+            pk__in=DossierDocument.objects.filter(dossier__in=dossier_ids).values("document")
+        )
+        .exclude(secrecy=Secrecy.NONE)
+        .values_list("pk", flat=True)
+    )
+    reason = _("Phiếu yêu cầu khai thác số %s") % request.pk
+    grants = [
+        Grant(
+            grantee_id=request.requester_id,
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=pk,
+            granted_by=actor,
+            reason=reason,
+            expires_at=request.valid_until,
+        )
+        for model, ids in ((Dossier, dossier_ids), (Document, document_ids))
+        for pk in ids
+    ]
+    Grant.objects.bulk_create(grants)
 
 
 @transaction.atomic

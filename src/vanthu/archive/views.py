@@ -152,6 +152,7 @@ def section_use(request: HttpRequest) -> HttpResponse:
             "uses": selectors_more.use_register(user).only(*USE_COLUMNS)[:50],
             "closed": _closed(user),
             "modes": AccessRequest.Mode.choices,
+            "heads": selectors_more.heads(user.organization),
             "now": timezone.now(),
             # The "Nhận lại bản gốc" button; return_loan checks the organisation itself.
             "archivist": user.is_superuser or user.positions.filter(role=Role.ARCHIVIST).exists(),

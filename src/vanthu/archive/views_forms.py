@@ -233,6 +233,9 @@ def create_request(request: HttpRequest) -> HttpResponse:
     user, p = _user(request), request.POST
     dossiers = _dossiers(user, p.getlist("dossiers"))
     days = int_param(p.get("days"))
+    head = int_param(p.get("addressed_to"))
+    # An id that is no user is refused by the service with the same words as a wrong one.
+    addressed_to = (User.objects.filter(pk=head).first() or User(pk=head)) if head else None
     return _act(
         request,
         "khai-thac",
@@ -244,6 +247,7 @@ def create_request(request: HttpRequest) -> HttpResponse:
             purpose=p.get("purpose", ""),
             mode=p.get("mode", ""),
             days=days if days is not None else 0,
+            addressed_to=addressed_to,
         ),
     )
 
