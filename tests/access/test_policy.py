@@ -119,6 +119,11 @@ def test_visible_matches_reference(
         mine = Sample.objects.filter(pk__in=[s.pk for s in samples])
         got = set(policy.visible(user, mine).values_list("pk", flat=True))
         assert got == expected
+        # The lists' shortcut (registry.selectors._listed) is exactly the unclassified rows the
+        # policy admits: it may only ever be OR-ed before the policy, never admit more.
+        plain = mine.filter(policy.unclassified_in_scope(user, Sample))
+        unclassified = {s.pk for s in samples if s.secrecy == "none"}
+        assert set(plain.values_list("pk", flat=True)) == expected & unclassified
 
 
 def _sample_ct() -> int:

@@ -126,6 +126,39 @@ def organization_bound(user: User, org_field: str = "organization") -> Q:
     return Q() if ids is None else Q(**{f"{org_field}__in": ids})
 
 
+def sees_every_organization(user: User) -> bool:
+    """Does ``user``'s organisation scope hold every organisation of the installation (the
+    leader of its only root organisation)? One query, cached on the user object with its
+    positions (``forget`` drops it)."""
+    if hasattr(user, "_vanthu_scope_all"):
+        return bool(user._vanthu_scope_all)
+    from vanthu.orgs.models import Organization
+
+    every = False
+    if user.is_authenticated and user.is_active and organization_ids(user) is None:
+        every = not Organization.objects.exclude(organization_scope(user)).exists()
+    user._vanthu_scope_all = every  # type: ignore[attr-defined]
+    return every
+
+
+def unclassified_in_scope(user: User, model: type[models.Model]) -> Q:
+    """Q over rows of ``model`` that ``visible`` admits without asking anything else: the
+    unclassified ones of the user's organisation scope (any clearance sees "none"; need-to-know
+    and grants only ever add classified rows). A shortcut that may be OR-ed before the policy's
+    own test, never used in its place (``registry.selectors._listed``). For a user who sees
+    every organisation it is only the secrecy test, no organisation join."""
+    spec = _spec(model)
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if sees_every_organization(user):
+        q = Q(**{f"{spec.org_field}__isnull": False})
+    else:
+        q = organization_scope(user, spec.org_field)
+    if spec.secrecy_field:
+        q &= Q(**{spec.secrecy_field: Secrecy.NONE})
+    return q
+
+
 def visible(user: User, qs: QuerySet[M]) -> QuerySet[M]:
     """The objects of ``qs`` that ``user`` may see. The access rules are part of the query."""
     spec = _spec(qs.model)
@@ -237,7 +270,7 @@ def can(user: User, action: str, obj: Any) -> bool:
 
 def forget(user: User) -> None:
     """Drop the per-request cache of positions (after positions change)."""
-    for cached in ("_vanthu_positions", "_vanthu_scope_ids"):
+    for cached in ("_vanthu_positions", "_vanthu_scope_ids", "_vanthu_scope_all"):
         if hasattr(user, cached):
             delattr(user, cached)
 

@@ -27,7 +27,9 @@ INCOMING_ORDER = ("-period_key", F("number").desc(nulls_first=True), "-pk")
 OUTGOING_ORDER = ("-created_at", "-pk")
 
 
-def visible_row_by_row(user: User, qs: QuerySet[Document]) -> QuerySet[Document]:
+def visible_row_by_row(
+    user: User, qs: QuerySet[Document], shortcut: Q | None = None
+) -> QuerySet[Document]:
     """The rows of ``qs`` that ``user`` may see, the policy asked of each row the query reads.
 
     The same policy as ``visible_documents``, written as a correlated scalar subquery
@@ -39,9 +41,14 @@ def visible_row_by_row(user: User, qs: QuerySet[Document]) -> QuerySet[Document]
     row as the list's index is walked and the walk stops at the limit (docs/registry.md,
     "Lists"; EXPLAIN in benchmarks/bench_registry.py). ``LIMIT 1``: the need-to-know join may
     repeat a row.
+
+    ``shortcut`` (``policy.unclassified_in_scope``): rows the policy admits anyway, tested
+    first on the row itself so that the subquery runs only for the others (SQLite evaluates
+    ``OR`` left to right and stops at the first true term).
     """
     seen = policy.visible(user, Document.objects.filter(pk=OuterRef("pk"))).values("pk")[:1]
-    return qs.alias(_visible=Subquery(seen)).filter(_visible__isnull=False)
+    asked = Q(_visible__isnull=False)
+    return qs.alias(_visible=Subquery(seen)).filter(asked if shortcut is None else shortcut | asked)
 
 
 def _listed(user: User, qs: QuerySet[Document], plain: Q) -> QuerySet[Document]:
@@ -51,16 +58,28 @@ def _listed(user: User, qs: QuerySet[Document], plain: Q) -> QuerySet[Document]:
     with them: ``year=2020`` is entered at 2020 instead of walking from the newest year down
     (docs/benchmarks.md, "Registry"). On PostgreSQL the policy is asked row by row
     (``visible_row_by_row``). SQLite runs a correlated subquery again for every row it reads
-    and has no hash semi join to avoid: there ``pk IN (…)`` stays, materialised once and probed
-    per row (a clerk's first page at 1,000,000 documents of 60 organisations: 253 ms against
-    1,342 ms row by row; docs/benchmarks.md).
+    and has no hash semi join to avoid: there, for a short list of organisations (a clerk's, a
+    subordinate leader's), ``pk IN (…)`` stays, materialised once and probed per row (a
+    clerk's first page at 1,000,000 documents of 60 organisations: 253 ms against 1,342 ms
+    row by row; docs/benchmarks.md). Without one (the whole installation) it is row by row too,
+    behind ``policy.unclassified_in_scope``.
     """
     if connection.vendor == "postgresql":
         return visible_row_by_row(user, qs.filter(plain))
     # The organisations the user may see, on the outer query too (``policy.organization_bound``:
     # an empty Q for a scope of more than a few organisations).
-    plain &= policy.organization_bound(user)
-    return visible_documents(user, qs.filter(plain)).filter(plain)
+    bound = policy.organization_bound(user)
+    if bound:
+        plain &= bound
+        return visible_documents(user, qs.filter(plain)).filter(plain)
+    # No short list: the whole installation (a root organisation's leader) or a large subtree.
+    # ``pk IN (…)`` built that whole visible set before the first row (3.3 s of CPU for the
+    # city leader's page 1 at 1,000,000 documents); asked row by row, an unclassified row of
+    # the scope is admitted on the row itself and the policy's subquery runs only for the
+    # classified ones (``policy.unclassified_in_scope``): 404 ms, a count 9 ms (docs/registry.md).
+    return visible_row_by_row(
+        user, qs.filter(plain), shortcut=policy.unclassified_in_scope(user, Document)
+    )
 
 
 def _signature(value: str | None) -> Q:
