@@ -75,7 +75,7 @@ def test_the_job_reminds_due_and_overdue_assignments_once_a_day(
 
     first = run_job(day)
     assert first.status == JobStatus.DONE, first.error
-    assert first.result == {"day": day.isoformat(), "due_soon": 4, "overdue": 2}
+    assert first.result == {"day": day.isoformat(), "due_soon": 4, "overdue": 2, "transfer_due": 0}
     mine = Notification.objects.filter(recipient=people.specialist)
     theirs = Notification.objects.filter(recipient=people.other_specialist)
     assert {(n.document_id, n.kind) for n in mine} == {
@@ -100,7 +100,7 @@ def test_the_job_reminds_due_and_overdue_assignments_once_a_day(
     # The same day again (the beat fired twice, a worker retried): nothing new.
     second = run_job(day)
     assert second.status == JobStatus.DONE, second.error
-    assert second.result == {"day": day.isoformat(), "due_soon": 0, "overdue": 0}
+    assert second.result == {"day": day.isoformat(), "due_soon": 0, "overdue": 0, "transfer_due": 0}
     assert notify.reminders_for(day) == {"due_soon": 0, "overdue": 0}
     assert Notification.objects.count() == 6
 

@@ -34,6 +34,54 @@ def transfer_due(
 
     ``due_within=N``: only those due within N days (N=30 is the reminder list).
     """
+    qs = _due(organization=organization, due_within=due_within, today=today)
+    return policy.visible(user, qs).order_by("end_date", "code", "pk")
+
+
+# The nộp lưu reminder (docs/notify.md): dossiers due within this many days.
+REMINDER_DAYS = 30
+
+
+def transfer_due_soon_by_organization(today: datetime.date) -> dict[int, set[int]]:
+    """For the reminder job only (no user, nothing shown): the organisations with dossiers due
+    within ``REMINDER_DAYS``, each with the people responsible for them (người lập). What a
+    recipient is told is counted through the policy by ``transfer_due_count``."""
+    rows = _due(due_within=str(REMINDER_DAYS), today=today).values_list(
+        "organization_id", "responsible_id"
+    )
+    out: dict[int, set[int]] = {}
+    for org_id, responsible_id in rows.order_by().distinct():
+        people = out.setdefault(org_id, set())
+        if responsible_id is not None:
+            people.add(responsible_id)
+    return out
+
+
+def transfer_due_count(
+    user: User,
+    *,
+    organization_id: int,
+    today: datetime.date,
+    responsible_only: bool = False,
+) -> int:
+    """How many dossiers of the organisation due within ``REMINDER_DAYS`` the user may see
+    (``transfer_due``'s rule and the policy); ``responsible_only``: those the user is người lập
+    of."""
+    qs = transfer_due(
+        user, organization=str(organization_id), due_within=str(REMINDER_DAYS), today=today
+    )
+    if responsible_only:
+        qs = qs.filter(responsible=user)
+    return qs.order_by().count()
+
+
+def _due(
+    *,
+    organization: str | None = None,
+    due_within: str | None = None,
+    today: datetime.date | None = None,
+) -> QuerySet[Dossier]:
+    """``transfer_due`` before the policy: the one place of the due rule."""
     # handed_in and held_back_until are kept by the archive services in the transaction that
     # changes a transfer or a giữ lại; a NOT EXISTS per closed dossier cost seconds at 100,000.
     qs = Dossier.objects.filter(status=Dossier.Status.CLOSED, handed_in=False).filter(
@@ -52,7 +100,7 @@ def transfer_due(
             qs = qs.filter(end_date__lte=_year_before(limit))
         else:  # nothing is due within a negative or unreadable span; still ordered for keyset
             qs = qs.none()
-    return policy.visible(user, qs).order_by("end_date", "code", "pk")
+    return qs
 
 
 def transfer_list(user: User, *, status: str | None = None) -> QuerySet[Transfer]:

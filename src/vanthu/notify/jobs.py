@@ -18,13 +18,16 @@ DIGEST_KIND = "notify.digest"
 @handler(KIND)
 def send_reminders(payload: dict[str, Any]) -> dict[str, Any]:
     """Idempotent: a second run for the same day stores nothing new (one reminder per
-    assignment, kind and day)."""
+    assignment, kind and day; one nộp lưu reminder per organisation, recipient and day)."""
     raw = payload.get("day")
     try:
         day = datetime.date.fromisoformat(raw) if raw else timezone.localdate()
     except (TypeError, ValueError) as exc:
         raise PermanentError(f"Ngày không hợp lệ: {raw!r}") from exc
-    return {"day": day.isoformat(), **services.reminders_for(day)}
+    counts = services.reminders_for(day)
+    if "skipped_day_off" not in counts:
+        counts["transfer_due"] = services.transfer_reminders_for(day)
+    return {"day": day.isoformat(), **counts}
 
 
 @handler(DIGEST_KIND)

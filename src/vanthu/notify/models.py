@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     FIXITY = "fixity", _("Lỗi kiểm tra toàn vẹn tệp")
     PROTECTION = "protection", _("Thay đổi độ mật, thời hạn bảo vệ")
     DECLASSIFIED = "declassified", _("Văn bản được giải mật")
+    TRANSFER_DUE = "transfer_due", _("Hồ sơ sắp đến hạn nộp lưu")
 
 
 class EmailMode(models.TextChoices):
@@ -46,6 +47,12 @@ class Notification(models.Model):
     )
     # The day a reminder is for: one reminder per assignment, kind and day.
     day = models.DateField(null=True, blank=True)
+    # Nộp lưu reminders (transfer_due): the organisation whose dossiers are due and how many
+    # the recipient may see; the next reminder is sent only when that count grows.
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    count = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
@@ -69,6 +76,11 @@ class Notification(models.Model):
                 fields=["assignment", "kind", "day"],
                 condition=Q(assignment__isnull=False, day__isnull=False),
                 name="notify_one_reminder_a_day",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "organization", "day"],
+                condition=Q(organization__isnull=False, day__isnull=False),
+                name="notify_one_org_reminder_a_day",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=Kind.values),

@@ -189,6 +189,10 @@ class Draft:
     document: Document | None = None
     assignment: Assignment | None = None
     day: datetime.date | None = None
+    # Nộp lưu reminders: no document; the organisation, the count told, and the page.
+    organization_id: int | None = None
+    count: int | None = None
+    link: str = ""
 
 
 def email_enabled() -> bool:
@@ -241,10 +245,12 @@ def create(drafts: Iterable[Draft]) -> list[Notification]:
             recipient=d.recipient,
             kind=d.kind,
             text=d.text[:TEXT_LIMIT],
-            link=document_link(d.document) if d.document is not None else "",
+            link=document_link(d.document) if d.document is not None else d.link,
             document=d.document,
             assignment=d.assignment,
             day=d.day,
+            organization_id=d.organization_id,
+            count=d.count,
             shown=in_app,
         )
         try:
@@ -451,6 +457,95 @@ def _store_reminders(batch: list[Draft], day: datetime.date) -> None:
                 ).select_related("recipient")
             )
             transaction.on_commit(lambda: _email(stored))
+
+
+# --- nộp lưu reminders ----------------------------------------------------------------------
+
+
+def archivists_of(organization_id: int, day: datetime.date) -> list[User]:
+    """Current, active archivists (lưu trữ viên) of the organisation on ``day``."""
+    return list(
+        User.objects.filter(
+            Q(positions__start_date__isnull=True) | Q(positions__start_date__lte=day),
+            Q(positions__end_date__isnull=True) | Q(positions__end_date__gte=day),
+            is_active=True,
+            positions__organization_id=organization_id,
+            positions__role=Role.ARCHIVIST,
+        ).distinct()
+    )
+
+
+def transfer_reminders_for(day: datetime.date) -> int:
+    """Hồ sơ sắp đến hạn nộp lưu (docs/notify.md): for each organisation with closed dossiers
+    due within 30 days (``archive.selectors.transfer_due``'s rule), one notification to each
+    of its archivists and to each người lập of such a dossier: the number of those dossiers the
+    recipient may see (the policy; a người lập counts only their own), never a title.
+
+    Rule: at most one per organisation, recipient and day, and only when the count is higher
+    than in the recipient's last such reminder for the organisation (or there was none), so
+    the same dossiers are not announced again. Idempotent: a second run for ``day`` finds the
+    reminder of the day (and a racing one loses on the unique constraint). Returns how many
+    were stored."""
+    from vanthu.archive import selectors as archive_selectors
+    from vanthu.orgs.models import Organization
+
+    due = archive_selectors.transfer_due_soon_by_organization(day)
+    if not due:
+        return 0
+    link = reverse("archive:index") + "#den-han"
+    names = dict(Organization.objects.filter(pk__in=due).values_list("pk", "name"))
+    responsible = {
+        u.pk: u
+        for u in User.objects.filter(
+            pk__in={pk for people in due.values() for pk in people}, is_active=True
+        )
+    }
+    drafts: list[Draft] = []
+    for org_id, people in sorted(due.items()):
+        recipients: dict[int, tuple[User, bool]] = {
+            u.pk: (u, False) for u in archivists_of(org_id, day)
+        }
+        for pk in sorted(people):
+            if pk not in recipients and pk in responsible:
+                recipients[pk] = (responsible[pk], True)
+        if not recipients:
+            continue
+        last: dict[int, tuple[datetime.date | None, int | None]] = {}
+        rows = (
+            Notification.objects.filter(
+                kind=Kind.TRANSFER_DUE, organization_id=org_id, recipient_id__in=recipients
+            )
+            .order_by("recipient_id", "-day", "-pk")
+            .values_list("recipient_id", "day", "count")
+        )
+        for recipient_id, when, told in rows:
+            last.setdefault(recipient_id, (when, told))
+        for pk, (user, own_only) in recipients.items():
+            when, told = last.get(pk, (None, None))
+            if when == day:
+                continue
+            count = archive_selectors.transfer_due_count(
+                user, organization_id=org_id, today=day, responsible_only=own_only
+            )
+            if count == 0 or (told is not None and count <= told):
+                continue
+            text = _("%(n)s hồ sơ của %(org)s đã hoặc sắp đến hạn nộp lưu (trong 30 ngày tới).") % {
+                "n": count,
+                "org": names.get(org_id, ""),
+            }
+            drafts.append(
+                Draft(
+                    user,
+                    Kind.TRANSFER_DUE,
+                    text,
+                    day=day,
+                    organization_id=org_id,
+                    count=count,
+                    link=link,
+                )
+            )
+    with transaction.atomic():
+        return len(create(drafts))
 
 
 # --- reading state --------------------------------------------------------------------------
