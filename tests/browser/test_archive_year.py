@@ -304,7 +304,8 @@ def test_access_request_from_form_to_the_reading_viewer(browser_page: Any, offic
     log_in(page, office.specialist.username)
     page.goto("/luu-tru/")
     form = page.locator("form", has_text="Lập phiếu yêu cầu khai thác")
-    form.get_by_label("Hồ sơ").select_option(value=str(dossier.pk))
+    # "Hồ sơ" is also in the head's label ("… bắt buộc với hồ sơ mật"): the field by its name.
+    form.locator("select[name=dossiers]").select_option(value=str(dossier.pk))
     form.get_by_label("Mục đích khai thác").fill("Nghiên cứu phục vụ tổng kết công tác cán bộ")
     form.get_by_label("Hình thức").select_option(value="read")
     form.get_by_label("Số ngày").fill("3")
