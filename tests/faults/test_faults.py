@@ -626,7 +626,7 @@ def test_package_export_killed_halfway_leaves_no_package_and_runs_again(fs: Faul
         doc = _register(clerk, fs.base, f"V/v tài liệu của hồ sơ xuất gói {i}")
         up = clerk.post(
             f"{fs.base}/api/v1/incoming/{doc['id']}/files/",
-            files={"file": (f"tep-{i}.bin", os.urandom(4 * 2**20), "application/octet-stream")},
+            files={"file": (f"tep-{i}.pdf", FAKE_PDF + os.urandom(4 * 2**20), "application/pdf")},
             timeout=60,
         )
         assert up.status_code == 201, up.text
